@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../src/config/errors.js';
+import { loadConfig } from '../src/config/load.js';
+import { FULL_ENV_FILES, makeWorkspace, type Workspace } from './helpers/workspace.js';
+import { RunnerFiles, runAction, runCli } from './helpers/run.js';
+
+describe('a valid environment file', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = makeWorkspace(FULL_ENV_FILES);
+  });
+  afterAll(() => ws.remove());
+
+  test('gets its defaults and absolute paths', () => {
+    const c = loadConfig('e2e.yaml', { workspace: ws.dir });
+    expect(c.name).toBe('api');
+    expect(c.namespace).toBe('api-e2e');
+    expect(c.cluster).toMatchObject({ workers: 1, provider: 'docker', kindConfig: `${ws.dir}/kind.yaml` });
+    expect(c.images.api).toEqual({ context: `${ws.dir}/app`, dockerfile: `${ws.dir}/app/Dockerfile`, target: undefined, buildArgs: {} });
+    expect(c.postgres).toMatchObject({ image: 'postgres:16-alpine', placement: 'cluster', database: 'e2e', user: 'e2e' });
+    expect(c.redis).toEqual({ image: 'redis:7-alpine', placement: 'cluster' });
+    expect(c.deploy?.manifests).toEqual([`${ws.dir}/manifests/app.yaml`]);
+  });
+
+  test('without a cluster, placement defaults to docker', () => {
+    ws.write('nc.yaml', 'name: api\npostgres: {}\nredis: {}\n');
+    const c = loadConfig('nc.yaml', { workspace: ws.dir });
+    expect(c.postgres?.placement).toBe('docker');
+    expect(c.redis?.placement).toBe('docker');
+    expect(c.cluster).toBeUndefined();
+  });
+
+  test('build args of any scalar type become strings', () => {
+    ws.write('ba.yaml', 'name: api\nimages:\n  api: { context: app, buildArgs: { GOFLAGS: -cover, N: 3, ON: true } }\n');
+    expect(loadConfig('ba.yaml', { workspace: ws.dir }).images.api.buildArgs).toEqual({ GOFLAGS: '-cover', N: '3', ON: 'true' });
+  });
+});
+
+/** Each refused file: its text, the words the error must contain (the field), and extra files. */
+const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string, string> }[] = [
+  { case: 'an unknown key', yaml: 'name: api\nredis: { image: r, colour: blue }\n', expect: ['redis', 'unknown key "colour"'] },
+  { case: 'a wrong type', yaml: 'name: api\ncluster: { workers: two }\n', expect: ['cluster.workers', 'expected number, got string "two"'] },
+  { case: 'a bad name', yaml: 'name: Data_Storage\n', expect: ['name:', 'lowercase'] },
+  { case: 'a name that is too long', yaml: `name: ${'a'.repeat(31)}\n`, expect: ['name:', 'at most 30'] },
+  {
+    case: 'a bad placement',
+    yaml: 'name: api\ncluster: {}\npostgres: { placement: k8s }\n',
+    expect: ['postgres.placement: expected "cluster" or "docker", got "k8s"'],
+  },
+  {
+    case: 'placement cluster without a cluster',
+    yaml: 'name: api\nredis: { placement: cluster }\n',
+    expect: ['redis.placement', 'needs a `cluster` key'],
+  },
+  { case: 'a missing folder', yaml: 'name: api\npostgres: { migrations: nowhere }\n', expect: ['postgres.migrations', '"nowhere" does not exist'] },
+  {
+    case: 'a missing manifest file',
+    yaml: 'name: api\ncluster: {}\ndeploy: { manifests: [gone.yaml] }\n',
+    expect: ['deploy.manifests[0]', '"gone.yaml" does not exist'],
+  },
+  {
+    case: 'a missing Dockerfile',
+    yaml: 'name: api\nimages:\n  api: { context: ., dockerfile: no.Dockerfile }\n',
+    expect: ['images.api.dockerfile', 'does not exist'],
+  },
+  {
+    case: 'an unknown placeholder in a manifest',
+    yaml: 'name: api\ncluster: {}\npostgres: {}\ndeploy: { manifests: [m] }\n',
+    files: { 'm/a.yaml': 'kind: ConfigMap\ndata:\n  x: ${POSTGRES_URL}\n  y: ${REDIS_URL}\n' },
+    expect: ['deploy.manifests', 'm/a.yaml:4', 'unknown placeholder ${REDIS_URL}'],
+  },
+  { case: 'an image entry without context', yaml: 'name: api\nimages:\n  api: { dockerfile: Dockerfile }\n', expect: ['images.api.context', 'is required'] },
+  {
+    case: 'duplicate names',
+    yaml: 'name: api\nimages:\n  api: { context: . }\n  api: { context: . }\n',
+    expect: ['line 4: images: duplicate name "api"'],
+  },
+  {
+    case: 'names that collide as variables',
+    yaml: 'name: api\nimages:\n  data-store: { context: . }\n  data_store: { context: . }\n',
+    expect: ['images.data_store', 'duplicate name', 'IMAGE_DATA_STORE'],
+  },
+  { case: 'an empty file', yaml: '\n  \n', expect: ['the file is empty'] },
+  { case: 'a file that is only a comment', yaml: '# nothing here\n', expect: ['the file is empty'] },
+  { case: 'a file that is not YAML at all', yaml: 'name: [unclosed\n\t: {\n', expect: ['not valid YAML'] },
+  { case: 'a file that is plain text', yaml: 'just some words\n', expect: ['expected a YAML mapping at the top level, got string'] },
+];
+
+describe('a bad environment file is refused, naming the field and the file', () => {
+  let ws: Workspace;
+  let mirror: Server;
+  let mirrorHits = 0;
+  const labelled = (): string =>
+    execFileSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=io.github.ds-e2e-setup.leg'], { encoding: 'utf8' });
+  let before: string;
+
+  beforeAll(async () => {
+    ws = makeWorkspace();
+    mirror = createServer((_req, res) => {
+      mirrorHits++;
+      res.end();
+    });
+    await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
+    before = labelled();
+  });
+  afterAll(async () => {
+    ws.remove();
+    await new Promise((r) => mirror.close(r));
+  });
+
+  test.each(BAD)('$case', async (bad) => {
+    const file = `bad-${BAD.indexOf(bad)}.yaml`;
+    ws.write(file, bad.yaml);
+    for (const [p, t] of Object.entries(bad.files ?? {})) ws.write(p, t);
+
+    let err: unknown;
+    try {
+      loadConfig(file, { workspace: ws.dir });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toContain(file);
+    for (const words of bad.expect) expect(message).toContain(words);
+
+    const cli = await runCli(['validate', '-c', file], { cwd: ws.dir });
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toContain(file);
+    for (const words of bad.expect) expect(cli.stderr).toContain(words);
+
+    const runner = new RunnerFiles();
+    const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/{version}/{os}/{arch}`;
+    const action = await runAction(
+      'main',
+      runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir }),
+    );
+    expect(action.code).not.toBe(0);
+    expect(action.stdout).toContain(`::error::${file}`);
+    const shown = action.stdout.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+    for (const words of bad.expect) expect(shown).toContain(words);
+    // Nothing started: no state for post to clean, no download, no container.
+    expect(runner.saved().leg).toBeUndefined();
+    expect(mirrorHits).toBe(0);
+    expect(labelled()).toBe(before);
+  });
+});
+
+describe('action inputs', () => {
+  test.each([
+    ['cleanup', 'sometimes', 'input "cleanup"'],
+    ['timeout-minutes', 'soon', 'input "timeout-minutes"'],
+    ['kubernetes-version', 'latest', 'input "kubernetes-version"'],
+    ['cache', 'maybe', 'input "cache"'],
+  ])('a bad %s is refused by name', async (name, value, words) => {
+    const ws = makeWorkspace({ 'e2e.yaml': 'name: api\n' });
+    const runner = new RunnerFiles();
+    const r = await runAction('main', runner.processEnv({ config: 'e2e.yaml', [name]: value }, { GITHUB_WORKSPACE: ws.dir }));
+    ws.remove();
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain(words);
+    expect(runner.saved().leg).toBeUndefined();
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/load.js';
+import { planTasks } from '../src/plan/plan.js';
+import { NODE, ROOT, runCli } from './helpers/run.js';
+
+/** A PATH that holds node and nothing else: any docker, kind or kubectl call would fail. */
+function nodeOnlyPath(): string {
+  const bin = mkdtempSync(join(tmpdir(), 'node-only-'));
+  symlinkSync(NODE, join(bin, 'node'));
+  return bin;
+}
+
+describe('plan', () => {
+  test('ds-e2e-setup plan prints the graph and the critical path, and runs nothing', async () => {
+    const r = await runCli(['plan', '-c', 'examples/datastorage/e2e.yaml'], { env: { PATH: nodeOnlyPath(), HOME: tmpdir() } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^cluster\s+60s\s+install:kind, install:kubectl/m);
+    expect(r.stdout).toMatch(/^build:datastorage\s+30s\s+-$/m);
+    expect(r.stdout).toMatch(/^load:datastorage\s+20s\s+build:datastorage, cluster$/m);
+    expect(r.stdout).toContain('critical path (*): install:kind -> cluster -> preload:postgres -> postgres -> migrate -> deploy -> ready');
+    expect(r.stdout).toMatch(/estimated wall time: 223s \(one after another: \d+s\)/);
+  });
+
+  test('builds and dependency containers start at t=0; migrations need only PostgreSQL', () => {
+    const c = loadConfig('examples/datastorage/e2e.yaml', { workspace: ROOT });
+    c.postgres!.placement = 'docker';
+    c.redis!.placement = 'docker';
+    const tasks = Object.fromEntries(planTasks(c).map((t) => [t.id, t]));
+    expect(tasks['build:datastorage'].needs).toEqual([]);
+    expect(tasks['build:datastorage'].slot).toBe('build');
+    expect(tasks.postgres.needs).toEqual(['pull:postgres']);
+    expect(tasks.migrate.needs).toEqual(['postgres']);
+    expect(tasks['link:postgres'].needs).toEqual(['postgres', 'namespace']);
+    expect(tasks.deploy.needs).toEqual(expect.arrayContaining(['load:datastorage', 'link:postgres', 'link:redis', 'migrate']));
+  });
+
+  test('with placement docker, the DataStorage estimate is under 150 s', async () => {
+    const c = loadConfig('examples/datastorage/e2e.yaml', { workspace: ROOT });
+    c.postgres!.placement = 'docker';
+    c.redis!.placement = 'docker';
+    const { describePlan } = await import('../src/plan/describe.js');
+    const text = describePlan(planTasks(c));
+    const wall = Number(/estimated wall time: (\d+)s/.exec(text)![1]);
+    expect(wall).toBeLessThanOrEqual(150);
+    expect(text).toContain('install:kind -> cluster -> load:datastorage -> deploy -> ready');
+  });
+
+  test('no cluster: no tool installs, no cluster tasks', () => {
+    const c = loadConfig('examples/datastorage/integration.yaml', { workspace: ROOT });
+    expect(planTasks(c).map((t) => t.id)).toEqual(['pull:postgres', 'postgres', 'pull:redis', 'redis', 'migrate']);
+  });
+});

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The one command that runs the main job on an example environment (README): set the
+# machine up, run the bundled action's main step on examples/datastorage/integration.yaml
+# the way a runner does (INPUT_* and the GITHUB_* files), show what it handed on, then run
+# its post step, which removes everything it made.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-machine.sh
+[ -f dist/main/index.js ] || npm run build
+NODE=node_modules/.bin/node   # Node 24, as the action runs (runs.using: node24)
+
+runner=$(mktemp -d)
+touch "$runner"/{output,env,state,path,summary}
+export GITHUB_WORKSPACE=$PWD GITHUB_OUTPUT=$runner/output GITHUB_ENV=$runner/env GITHUB_STATE=$runner/state \
+  GITHUB_PATH=$runner/path GITHUB_STEP_SUMMARY=$runner/summary RUNNER_TEMP=$runner
+export INPUT_CONFIG=${1:-examples/datastorage/integration.yaml} INPUT_CACHE=false INPUT_CLEANUP=always
+
+status=0
+"$NODE" dist/main/index.js || status=$?
+echo; echo "== outputs =="; cat "$runner/output"
+echo; echo "== exported =="; cat "$runner/env"
+# the runner hands saved state back to post as STATE_<name>
+while IFS= read -r line; do
+  case "$line" in *'<<'*) key=${line%%<<*}; delim=${line#*<<}; val=''
+    while IFS= read -r l && [ "$l" != "$delim" ]; do val+=$l; done
+    export "STATE_$key=$val";; esac
+done < "$runner/state"
+echo; echo "== post =="
+"$NODE" dist/post/index.js
+exit $status

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the images the tests use, since no public registry can be reached here:
+# a Debian base from debootstrap, then PostgreSQL and Redis images on top of it that keep
+# the official images' contracts (POSTGRES_USER/PASSWORD/DB on 5432; redis on 6379).
+# Any image that already exists is skipped, so a second run costs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BASE=ds-e2e-test/debian:bookworm
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+
+if have "$BASE"; then
+  echo "skip $BASE (present)"
+else
+  root=$(mktemp -d)
+  trap 'rm -rf "$root"' EXIT
+  echo "debootstrap bookworm -> $BASE"
+  debootstrap --variant=minbase bookworm "$root" "$MIRROR" >/dev/null
+  tar -C "$root" -c . | docker import - "$BASE" >/dev/null
+  rm -rf "$root"
+  trap - EXIT
+fi
+
+build() { # tag folder
+  if have "$1"; then echo "skip $1 (present)"; return; fi
+  echo "build $1 from $2"
+  docker build -q --build-arg BASE="$BASE" -t "$1" "$2" >/dev/null
+}
+
+build ds-e2e-test/postgres:15 test-images/postgres &
+build ds-e2e-test/redis:7 test-images/redis &
+wait %1 && wait %2

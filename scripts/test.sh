@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one command that passes the tests on a fresh machine (README): set the machine up,
+# lint, typecheck, check that dist/ and the JSON Schema match src/, then run the tests on Node 24.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-machine.sh
+npm run lint
+npm run typecheck
+npm run build
+if [ -n "$(git status --porcelain -- dist schema)" ]; then
+  git status --short -- dist schema
+  echo "dist/ or schema/ is stale: run 'npm run build' and commit the result" >&2
+  exit 1
+fi
+npm test

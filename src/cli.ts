@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/** The local front end: `ds-e2e-setup validate|plan|up|down -c FILE`. Thin, like main.ts. */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseInputs } from './config/inputs.js';
+import { formatMs } from './engine/engine.js';
+import type { EngineEvents } from './engine/types.js';
+import { ProcessRunner } from './exec/runner.js';
+import { Secrets } from './exec/secrets.js';
+import { describePlan } from './plan/describe.js';
+import { planTasks } from './plan/plan.js';
+import { describeFailure } from './report/timings.js';
+import { down } from './setup/down.js';
+import { prepare } from './setup/prepare.js';
+import { up } from './setup/up.js';
+
+const USAGE = `usage: ds-e2e-setup <command> -c FILE [options]
+
+commands:
+  validate   check the environment file; start nothing
+  plan       print the task graph and its estimated critical path; run nothing
+  up         stand the environment up and print its endpoints
+  down       remove exactly what \`up\` made
+
+options:
+  -c, --config FILE        the environment file (required)
+  --matrix JSON            this leg's matrix values, as the action's \`matrix\` input
+  --kubernetes-version V   override cluster.kubernetes
+  --timeout-minutes N      abort \`up\` after N minutes
+  --no-cache               do not use the cache
+  --env-file FILE          with \`up\`: also write the endpoints as a dotenv file
+`;
+
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const events: EngineEvents = {
+  started: (task) => log(`▶ ${task}`),
+  finished: (task, status, ms, text) => {
+    log(`${status === 'succeeded' ? '✔' : status === 'failed' ? '✖' : '○'} ${task} ${status} in ${formatMs(ms)}`);
+    if (status === 'failed' && text.trim()) log(text.trimEnd().replace(/^/gm, '    '));
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      matrix: { type: 'string' },
+      'kubernetes-version': { type: 'string' },
+      'timeout-minutes': { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      'env-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (!['validate', 'plan', 'up', 'down'].includes(command)) {
+    log(`unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const flags: Record<string, string | undefined> = {
+    config: values.config,
+    matrix: values.matrix,
+    'kubernetes-version': values['kubernetes-version'],
+    'timeout-minutes': values['timeout-minutes'],
+    cache: values['no-cache'] ? 'false' : 'true',
+    cleanup: 'always',
+  };
+  const inputs = parseInputs((name) => flags[name] ?? process.env[`DS_E2E_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
+  const { config, identity, state } = prepare(inputs);
+
+  if (command === 'validate') {
+    process.stdout.write(`${inputs.config}: valid environment "${config.name}"\n`);
+    return 0;
+  }
+  if (command === 'plan') {
+    process.stdout.write(`${describePlan(planTasks(config))}\n`);
+    return 0;
+  }
+  const secrets = new Secrets();
+  const services = { runner: new ProcessRunner(secrets), secrets, logger: { info: log, warn: (m: string) => log(`warning: ${m}`) }, addPath: addToPath };
+  if (command === 'down') {
+    await down(state, services, { failed: false, diagnostics: false });
+    return 0;
+  }
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort(new Error('interrupted')));
+  const { result, outputs, env } = await up(config, identity, inputs, services, { events, signal: stop.signal });
+  if (!result.ok) {
+    log(`\n${describeFailure(result)}\ndiagnostics: ${outputs.diagnosticsDir}\nremove what was made with: ds-e2e-setup down -c ${inputs.config}`);
+    return 1;
+  }
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  if (values['env-file']) writeFileSync(values['env-file'], `${lines.join('\n')}\n`, { mode: 0o600 });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function addToPath(dir: string): void {
+  process.env.PATH = `${dir}:${process.env.PATH ?? ''}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    log(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,58 @@
+/**
+ * The action's inputs (or the CLI's flags), checked and typed. Takes a getter so it never
+ * touches @actions/core itself. A bad value names the input.
+ */
+import type { CleanupPolicy, SetupOptions } from '../setup/context.js';
+
+export interface Inputs extends SetupOptions {
+  config: string;
+  kubernetesVersion?: string;
+  nodeImage?: string;
+  clusterName?: string;
+  matrix?: string;
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+const CLEANUP: CleanupPolicy[] = ['always', 'on-success', 'never'];
+
+export function parseInputs(get: (name: string) => string): Inputs {
+  const opt = (name: string): string | undefined => get(name).trim() || undefined;
+  const config = opt('config');
+  if (!config) throw new InputError('input "config": required: the path of the environment file');
+  const cleanup = (opt('cleanup') ?? 'always') as CleanupPolicy;
+  if (!CLEANUP.includes(cleanup)) {
+    throw new InputError(`input "cleanup": expected "always", "on-success" or "never", got "${cleanup}"`);
+  }
+  const cache = (opt('cache') ?? 'true').toLowerCase();
+  if (!['true', 'false'].includes(cache)) throw new InputError(`input "cache": expected true or false, got "${cache}"`);
+  const timeout = opt('timeout-minutes');
+  const timeoutMinutes = timeout === undefined ? undefined : Number(timeout);
+  if (timeoutMinutes !== undefined && !(timeoutMinutes > 0)) {
+    throw new InputError(`input "timeout-minutes": expected a positive number, got "${timeout}"`);
+  }
+  const kubernetesVersion = opt('kubernetes-version');
+  if (kubernetesVersion && !/^v?\d+\.\d+\.\d+$/.test(kubernetesVersion)) {
+    throw new InputError(`input "kubernetes-version": expected a version such as v1.33.1, got "${kubernetesVersion}"`);
+  }
+  const clusterName = opt('cluster-name');
+  if (clusterName && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(clusterName)) {
+    throw new InputError(`input "cluster-name": must be [a-z0-9-], at most 40 characters, got "${clusterName}"`);
+  }
+  return {
+    config,
+    kubernetesVersion: kubernetesVersion && (kubernetesVersion.startsWith('v') ? kubernetesVersion : `v${kubernetesVersion}`),
+    nodeImage: opt('node-image'),
+    clusterName,
+    matrix: opt('matrix'),
+    cache: cache === 'true',
+    cleanup,
+    timeoutMinutes,
+    kindVersion: opt('kind-version'),
+    kubectlVersion: opt('kubectl-version'),
+    kindUrl: opt('kind-url'),
+    kubectlUrl: opt('kubectl-url'),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * From a validated file to the Config the rest of the program uses: defaults that depend on
+ * other fields, absolute paths that exist, manifests expanded to files, placeholders checked.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError } from './errors.js';
+import { fieldPath } from './issues.js';
+import { checkPath, displayPath } from './paths.js';
+import { envKey, findPlaceholders, knownPlaceholders } from './placeholders.js';
+import type { EnvFile } from './schema.js';
+
+export type Placement = 'cluster' | 'docker';
+
+export interface ImageConfig {
+  context: string;
+  dockerfile: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+}
+
+export interface Config {
+  /** Absolute path of the environment file. */
+  file: string;
+  workspace: string;
+  name: string;
+  namespace: string;
+  paths?: string[];
+  cluster?: {
+    kubernetes?: string;
+    nodeImage?: string;
+    workers: number;
+    provider: 'docker' | 'podman';
+    kindConfig?: string;
+  };
+  images: Record<string, ImageConfig>;
+  postgres?: {
+    image: string;
+    placement: Placement;
+    database: string;
+    user: string;
+    migrations?: string;
+    migrateCommand?: string[];
+  };
+  redis?: { image: string; placement: Placement };
+  deploy?: {
+    /** The manifest files, folders expanded, in apply order. */
+    manifests: string[];
+    wait: string[];
+    expose: Record<string, { service: string; port: number; health?: string }>;
+  };
+}
+
+interface Where {
+  file: string;
+  shown: string;
+  workspace: string;
+  lineOf: (path: PropertyKey[]) => number | undefined;
+}
+
+const MANIFEST = /\.(ya?ml|json)$/;
+
+export function normalize(env: EnvFile, where: Where): Config {
+  const problems: string[] = [];
+  const problem = (path: PropertyKey[], text: string): void => {
+    const line = where.lineOf(path);
+    problems.push(`${line ? `line ${line}: ` : ''}${fieldPath(path)}: ${text}`);
+  };
+  const abs = (p: string): string => resolve(where.workspace, p);
+  const mustExist = (path: PropertyKey[], p: string, want: 'file' | 'folder' | 'any'): string => {
+    const full = abs(p);
+    const wrong = checkPath(full, want);
+    if (wrong) problem(path, `${want === 'any' ? 'path' : want} "${p}" ${wrong} (resolved to ${full})`);
+    return full;
+  };
+
+  const hasCluster = env.cluster !== undefined;
+  const placementOf = (key: 'postgres' | 'redis', given: Placement | undefined): Placement => {
+    if (given === 'cluster' && !hasCluster) problem([key, 'placement'], '"cluster" needs a `cluster` key; without a cluster use "docker"');
+    return given ?? (hasCluster ? 'cluster' : 'docker');
+  };
+
+  const cluster = env.cluster && {
+    ...env.cluster,
+    kindConfig: env.cluster.kindConfig && mustExist(['cluster', 'kindConfig'], env.cluster.kindConfig, 'file'),
+  };
+
+  const images: Record<string, ImageConfig> = {};
+  for (const [name, img] of Object.entries(env.images)) {
+    const context = mustExist(['images', name, 'context'], img.context, 'folder');
+    const dockerfile = img.dockerfile
+      ? mustExist(['images', name, 'dockerfile'], img.dockerfile, 'file')
+      : join(context, 'Dockerfile');
+    if (!img.dockerfile && !checkPath(context, 'folder') && checkPath(dockerfile, 'file')) {
+      problem(['images', name, 'dockerfile'], `not given, and ${displayPath(dockerfile, where.workspace)} does not exist`);
+    }
+    const buildArgs = Object.fromEntries(Object.entries(img.buildArgs).map(([k, v]) => [k, String(v)]));
+    images[name] = { context, dockerfile, target: img.target, buildArgs };
+  }
+
+  const postgres = env.postgres && {
+    ...env.postgres,
+    placement: placementOf('postgres', env.postgres.placement),
+    migrations: env.postgres.migrations && mustExist(['postgres', 'migrations'], env.postgres.migrations, 'folder'),
+  };
+  const redis = env.redis && { ...env.redis, placement: placementOf('redis', env.redis.placement) };
+
+  let deploy: Config['deploy'];
+  if (env.deploy) {
+    if (!hasCluster) problem(['deploy'], 'deploying manifests needs a `cluster` key');
+    const files: string[] = [];
+    env.deploy.manifests.forEach((m, i) => {
+      const full = mustExist(['deploy', 'manifests', i], m, 'any');
+      if (checkPath(full, 'any')) return; // missing: reported by mustExist
+      const isFolder = checkPath(full, 'folder') === undefined;
+      if (!isFolder) files.push(full);
+      else {
+        const inside = listManifests(full);
+        if (inside.length === 0) problem(['deploy', 'manifests', i], `folder "${m}" holds no .yaml, .yml or .json file`);
+        files.push(...inside);
+      }
+    });
+    deploy = { ...env.deploy, manifests: files };
+  }
+
+  // Names become environment variables (IMAGE_X, X_URL): two that map to one variable collide.
+  checkCollisions(Object.keys(env.images), 'images', (n) => `IMAGE_${envKey(n)}`, problem);
+  if (env.deploy) {
+    const taken = new Set([...(env.postgres ? ['POSTGRES_URL'] : []), ...(env.redis ? ['REDIS_URL'] : [])]);
+    checkCollisions(Object.keys(env.deploy.expose), ['deploy', 'expose'], (n) => `${envKey(n)}_URL`, problem, taken);
+  }
+
+  if (deploy) {
+    const known = knownPlaceholders(env);
+    for (const file of deploy.manifests) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue; // reported above as missing
+      }
+      for (const ph of findPlaceholders(text)) {
+        if (!known.has(ph.name)) {
+          problems.push(
+            `deploy.manifests: ${displayPath(file, where.workspace)}:${ph.line}: unknown placeholder \${${ph.name}}; known: ${[...known].sort().join(', ')}`,
+          );
+        }
+      }
+    }
+  }
+  if (postgres?.migrateCommand) {
+    const known = knownPlaceholders(env);
+    postgres.migrateCommand.forEach((arg, i) => {
+      for (const ph of findPlaceholders(arg)) {
+        if (!known.has(ph.name)) problem(['postgres', 'migrateCommand', i], `unknown placeholder \${${ph.name}}`);
+      }
+    });
+  }
+
+  if (problems.length > 0) throw new ConfigError(where.shown, problems);
+  return {
+    file: where.file,
+    workspace: where.workspace,
+    name: env.name,
+    namespace: env.namespace ?? `${env.name}-e2e`,
+    paths: env.paths,
+    cluster,
+    images,
+    postgres,
+    redis,
+    deploy,
+  };
+}
+
+function checkCollisions(
+  names: string[],
+  at: string | string[],
+  key: (name: string) => string,
+  problem: (path: PropertyKey[], text: string) => void,
+  taken: Set<string> = new Set(),
+): void {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const k = key(name);
+    const path = [...(Array.isArray(at) ? at : [at]), name];
+    if (taken.has(k)) problem(path, `duplicate name: "${name}" would export ${k}, which is already taken`);
+    else if (seen.has(k)) problem(path, `duplicate name: "${name}" and "${seen.get(k)}" both become ${k}`);
+    else seen.set(k, name);
+  }
+}
+
+function listManifests(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((d) => d.isFile() && MANIFEST.test(d.name))
+    .map((d) => join(d.parentPath, d.name))
+    .sort();
+}

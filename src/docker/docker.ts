@@ -1,0 +1,120 @@
+/**
+ * A typed wrapper over the docker (or podman) CLI. Every call goes through the one command
+ * runner, with arguments as an array. Labels are how this leg's objects are found again.
+ */
+import type { LogSink } from '../engine/types.js';
+import type { CommandRunner } from '../exec/runner.js';
+
+export type Engine = 'docker' | 'podman';
+
+export interface Call {
+  signal?: AbortSignal;
+  log?: LogSink;
+}
+
+export interface RunContainer {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  env?: Record<string, string>;
+  /** Container ports to publish on 127.0.0.1, each on a free host port that docker picks. */
+  publish?: number[];
+  network?: string;
+  args?: string[];
+}
+
+export class Docker {
+  constructor(
+    private readonly runner: CommandRunner,
+    readonly engine: Engine = 'docker',
+  ) {}
+
+  private async out(args: string[], call: Call = {}, quiet = false): Promise<string> {
+    const r = await this.runner.run(this.engine, args, { ...call, quietStdout: quiet });
+    return r.stdout.trim();
+  }
+
+  async imageExists(ref: string, call: Call = {}): Promise<boolean> {
+    const r = await this.runner.run(this.engine, ['image', 'inspect', '--format', '{{.Id}}', ref], {
+      signal: call.signal,
+      allowFailure: true,
+    });
+    return r.code === 0;
+  }
+
+  pull(ref: string, call: Call = {}): Promise<string> {
+    return this.out(['pull', ref], call);
+  }
+
+  /** Starts a detached container; returns its id. The environment is passed by name so values never sit in argv. */
+  async run(spec: RunContainer, call: Call = {}): Promise<string> {
+    const args = ['run', '--detach', '--name', spec.name];
+    for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
+    for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1::${p}`);
+    if (spec.network) args.push('--network', spec.network);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(spec.env ?? {})) {
+      args.push('--env', k);
+      env[k] = v;
+    }
+    args.push(...(spec.args ?? []), spec.image);
+    const r = await this.runner.run(this.engine, args, { ...call, env });
+    return r.stdout.trim();
+  }
+
+  /** The host port that a published container port landed on. */
+  async hostPort(container: string, port: number, call: Call = {}): Promise<number> {
+    const text = await this.out(['port', container, `${port}/tcp`], call);
+    const m = /127\.0\.0\.1:(\d+)/.exec(text) ?? /:(\d+)\s*$/m.exec(text);
+    if (!m) throw new Error(`container ${container} publishes no host port for ${port}: "${text}"`);
+    return Number(m[1]);
+  }
+
+  async logs(container: string, tail?: number, call: Call = {}): Promise<string> {
+    const args = ['logs', ...(tail ? ['--tail', String(tail)] : []), container];
+    const r = await this.runner.run(this.engine, args, { signal: call.signal, allowFailure: true, quietStdout: true });
+    return `${r.stdout}${r.stderr}`;
+  }
+
+  async inspect(object: string, call: Call = {}): Promise<string> {
+    const r = await this.runner.run(this.engine, ['inspect', object], { signal: call.signal, allowFailure: true, quietStdout: true });
+    return r.stdout;
+  }
+
+  /** Names of the containers (running or not) that carry every one of these labels. */
+  async containers(labels: Record<string, string>, call: Call = {}): Promise<string[]> {
+    return lines(await this.out(['ps', '--all', '--format', '{{.Names}}', ...labelFilters(labels)], call, true));
+  }
+
+  async networks(labels: Record<string, string>, call: Call = {}): Promise<string[]> {
+    return lines(await this.out(['network', 'ls', '--format', '{{.Name}}', ...labelFilters(labels)], call, true));
+  }
+
+  async volumes(labels: Record<string, string>, call: Call = {}): Promise<string[]> {
+    return lines(await this.out(['volume', 'ls', '--format', '{{.Name}}', ...labelFilters(labels)], call, true));
+  }
+
+  /** Removes containers with their anonymous volumes; what is already gone is fine. */
+  async removeContainers(names: string[], call: Call = {}): Promise<void> {
+    if (names.length === 0) return;
+    await this.runner.run(this.engine, ['rm', '--force', '--volumes', ...names], { ...call, allowFailure: true });
+  }
+
+  async removeNetworks(names: string[], call: Call = {}): Promise<void> {
+    if (names.length === 0) return;
+    await this.runner.run(this.engine, ['network', 'rm', ...names], { ...call, allowFailure: true });
+  }
+
+  async removeVolumes(names: string[], call: Call = {}): Promise<void> {
+    if (names.length === 0) return;
+    await this.runner.run(this.engine, ['volume', 'rm', '--force', ...names], { ...call, allowFailure: true });
+  }
+}
+
+function labelFilters(labels: Record<string, string>): string[] {
+  return Object.entries(labels).flatMap(([k, v]) => ['--filter', `label=${k}=${v}`]);
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean);
+}

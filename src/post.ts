@@ -1,0 +1,26 @@
+/** The action's post step (always runs): diagnostics, then remove exactly what main made. */
+import * as core from '@actions/core';
+import { ProcessRunner } from './exec/runner.js';
+import { Secrets } from './exec/secrets.js';
+import { actionLogger } from './report/action.js';
+import type { LegState } from './setup/context.js';
+import { down } from './setup/down.js';
+
+async function run(): Promise<void> {
+  const saved = core.getState('leg');
+  if (!saved) {
+    core.info('nothing to clean up: the main step started nothing');
+    return;
+  }
+  try {
+    const state = JSON.parse(saved) as LegState;
+    const secrets = new Secrets();
+    const services = { runner: new ProcessRunner(secrets), secrets, logger: actionLogger, addPath: core.addPath };
+    // The post step cannot see whether the tests after main failed, so it always keeps the evidence.
+    await down(state, services, { failed: core.getState('failed') === 'true', diagnostics: true });
+  } catch (err) {
+    core.setFailed(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+await run();

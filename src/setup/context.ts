@@ -1,0 +1,57 @@
+/** What the setup core needs from its front end, as small interfaces, so the action, the CLI and the tests share it. */
+import type { CommandRunner } from '../exec/runner.js';
+import type { Secrets } from '../exec/secrets.js';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export type CleanupPolicy = 'always' | 'on-success' | 'never';
+
+export interface SetupOptions {
+  cache: boolean;
+  cleanup: CleanupPolicy;
+  timeoutMinutes?: number;
+  kindVersion?: string;
+  kubectlVersion?: string;
+  kindUrl?: string;
+  kubectlUrl?: string;
+}
+
+export interface Services {
+  runner: CommandRunner;
+  secrets: Secrets;
+  logger: Logger;
+  /** Puts an installed tool's folder on PATH for this process and, in the action, for later steps. */
+  addPath(dir: string): void;
+}
+
+/** Everything the tests are handed. Filled in by the tasks as they finish. */
+export interface Outputs {
+  clusterName?: string;
+  kubeconfig?: string;
+  namespace: string;
+  endpoints: Record<string, string>;
+  postgresUrl?: string;
+  redisUrl?: string;
+  serviceUrl?: string;
+  images: Record<string, string>;
+  diagnosticsDir: string;
+}
+
+/** What `post` and `down` need to find and remove exactly what this leg made. */
+export interface LegState {
+  env: string;
+  clusterName: string;
+  hasCluster: boolean;
+  provider: 'docker' | 'podman';
+  labels: Record<string, string>;
+  workDir: string;
+  diagnosticsDir: string;
+  kubeconfig: string;
+  namespace: string;
+  cleanup: CleanupPolicy;
+  /** Set by main when the setup failed; post also treats a failed job as failed. */
+  failed?: boolean;
+}

@@ -1,0 +1,78 @@
+/**
+ * The core of `main` and `ds-e2e-setup up`: plan the graph for this config, bind each step to
+ * the code that performs it, run it, and hand back the outputs and the variables to export.
+ */
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Config } from '../config/normalize.js';
+import type { Identity } from '../config/identity.js';
+import { envKey } from '../config/placeholders.js';
+import { writeContainerDiagnostics } from '../docker/diagnostics.js';
+import { Docker } from '../docker/docker.js';
+import { runGraph } from '../engine/engine.js';
+import type { EngineEvents, GraphResult, Task } from '../engine/types.js';
+import { planTasks } from '../plan/plan.js';
+import type { Outputs, Services, SetupOptions } from './context.js';
+import { runStep, type StepContext } from './steps.js';
+
+export interface UpResult {
+  result: GraphResult;
+  outputs: Outputs;
+  /** Variables for later steps: KUBECONFIG, POSTGRES_URL, REDIS_URL, <NAME>_URL, IMAGE_<NAME>. */
+  env: Record<string, string>;
+}
+
+/** Builds share the cores: half of them each, at least one. */
+export function buildSlots(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+export async function up(
+  config: Config,
+  identity: Identity,
+  options: SetupOptions,
+  services: Services,
+  hooks: { events?: EngineEvents; signal?: AbortSignal } = {},
+): Promise<UpResult> {
+  mkdirSync(identity.diagnosticsDir, { recursive: true, mode: 0o700 });
+  const outputs: Outputs = {
+    clusterName: config.cluster ? identity.clusterName : undefined,
+    kubeconfig: config.cluster ? identity.kubeconfig : undefined,
+    namespace: config.namespace,
+    endpoints: {},
+    images: {},
+    diagnosticsDir: identity.diagnosticsDir,
+  };
+  const ctx: StepContext = { config, identity, options, services, outputs, values: {} };
+  const tasks: Task[] = planTasks(config).map((p) => ({
+    id: p.id,
+    needs: p.needs,
+    slot: p.slot,
+    run: (t) => runStep(p.step, ctx, t),
+  }));
+  const result = await runGraph(tasks, {
+    slots: { build: buildSlots() },
+    deadlineMs: options.timeoutMinutes ? options.timeoutMinutes * 60_000 : undefined,
+    mask: services.secrets.mask,
+    events: hooks.events,
+    signal: hooks.signal,
+  });
+  if (!result.ok) {
+    // Evidence first: the error propagates only after the containers' logs are on disk.
+    const docker = new Docker(services.runner, config.cluster?.provider ?? 'docker');
+    await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, services.secrets.mask).catch((e: Error) =>
+      services.logger.warn(`could not write diagnostics: ${e.message}`),
+    );
+  }
+  return { result, outputs, env: exportedEnv(outputs) };
+}
+
+export function exportedEnv(o: Outputs): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (o.kubeconfig) env.KUBECONFIG = o.kubeconfig;
+  if (o.postgresUrl) env.POSTGRES_URL = o.postgresUrl;
+  if (o.redisUrl) env.REDIS_URL = o.redisUrl;
+  for (const [name, url] of Object.entries(o.endpoints)) env[`${envKey(name)}_URL`] ??= url;
+  for (const [name, tag] of Object.entries(o.images)) env[`IMAGE_${envKey(name)}`] = tag;
+  return env;
+}
