@@ -17,8 +17,11 @@ export INPUT_CONFIG=${1:-examples/datastorage/integration.yaml} INPUT_CACHE=fals
 
 status=0
 "$NODE" dist/main/index.js || status=$?
-echo; echo "== outputs =="; cat "$runner/output"
-echo; echo "== exported =="; cat "$runner/env"
+# the runner's files use name<<delimiter blocks; show them as name=value, passwords masked
+show() { awk '/<</ {split($0, a, "<<"); name=a[1]; delim=a[2]; next} $0 == delim {next} {print name "=" $0}' "$1" |
+  sed -E 's#(://[^:/@]+:)[^@]+@#\1***@#'; }
+echo; echo "== outputs =="; show "$runner/output"
+echo; echo "== exported =="; show "$runner/env"
 # the runner hands saved state back to post as STATE_<name>
 while IFS= read -r line; do
   case "$line" in *'<<'*) key=${line%%<<*}; delim=${line#*<<}; val=''

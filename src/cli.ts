@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The local front end: `ds-e2e-setup validate|plan|up|down -c FILE`. Thin, like main.ts. */
 import { writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseInputs } from './config/inputs.js';
 import { formatMs } from './engine/engine.js';
@@ -71,6 +73,9 @@ async function main(argv: string[]): Promise<number> {
     cache: values['no-cache'] ? 'false' : 'true',
     cleanup: 'always',
   };
+  // Outside a runner, the tool-cache and downloads live in the user's cache folder.
+  process.env.RUNNER_TOOL_CACHE ||= join(homedir(), '.cache', 'ds-e2e-setup', 'tools');
+  process.env.RUNNER_TEMP ||= join(tmpdir(), 'ds-e2e-setup-runner');
   const inputs = parseInputs((name) => flags[name] ?? process.env[`DS_E2E_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
   const { config, identity, state } = prepare(inputs);
 

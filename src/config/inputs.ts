@@ -41,6 +41,18 @@ export function parseInputs(get: (name: string) => string): Inputs {
   if (clusterName && !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(clusterName)) {
     throw new InputError(`input "cluster-name": must be [a-z0-9-], at most 40 characters, got "${clusterName}"`);
   }
+  const kindVersion = opt('kind-version');
+  if (kindVersion && !/^v?\d+\.\d+\.\d+$/.test(kindVersion)) {
+    throw new InputError(`input "kind-version": expected a version such as v0.32.0, got "${kindVersion}"`);
+  }
+  const kubectlVersion = opt('kubectl-version');
+  if (kubectlVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubectlVersion)) {
+    throw new InputError(`input "kubectl-version": expected v1.34.1, 1.34.1 or a minor such as 1.34, got "${kubectlVersion}"`);
+  }
+  for (const name of ['kind-url', 'kubectl-url']) {
+    const url = opt(name);
+    if (url && !/^https?:\/\/[^\s]+$/.test(url)) throw new InputError(`input "${name}": expected an http(s) URL template, got "${url}"`);
+  }
   return {
     config,
     kubernetesVersion: kubernetesVersion && (kubernetesVersion.startsWith('v') ? kubernetesVersion : `v${kubernetesVersion}`),
@@ -50,8 +62,8 @@ export function parseInputs(get: (name: string) => string): Inputs {
     cache: cache === 'true',
     cleanup,
     timeoutMinutes,
-    kindVersion: opt('kind-version'),
-    kubectlVersion: opt('kubectl-version'),
+    kindVersion,
+    kubectlVersion,
     kindUrl: opt('kind-url'),
     kubectlUrl: opt('kubectl-url'),
   };

@@ -46,6 +46,14 @@ export class Docker {
     return this.out(['pull', ref], call);
   }
 
+  async save(ref: string, file: string, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['save', '--output', file, ref], call);
+  }
+
+  async load(file: string, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['load', '--input', file], call);
+  }
+
   /** Starts a detached container; returns its id. The environment is passed by name so values never sit in argv. */
   async run(spec: RunContainer, call: Call = {}): Promise<string> {
     const args = ['run', '--detach', '--name', spec.name];
@@ -68,6 +76,14 @@ export class Docker {
     const m = /127\.0\.0\.1:(\d+)/.exec(text) ?? /:(\d+)\s*$/m.exec(text);
     if (!m) throw new Error(`container ${container} publishes no host port for ${port}: "${text}"`);
     return Number(m[1]);
+  }
+
+  async isRunning(container: string, call: Call = {}): Promise<boolean> {
+    const r = await this.runner.run(this.engine, ['inspect', '--format', '{{.State.Running}}', container], {
+      signal: call.signal,
+      allowFailure: true,
+    });
+    return r.stdout.trim() === 'true';
   }
 
   async logs(container: string, tail?: number, call: Call = {}): Promise<string> {

@@ -1,8 +1,22 @@
-/** Binds each planned step to the module that performs it. */
+/**
+ * Binds each planned step to the module that performs it. This is the only place that knows
+ * both the plan's vocabulary and the modules' APIs; each case stays a few lines.
+ */
+import { join } from 'node:path';
+import type { CacheStore } from '../cache/cache.js';
 import type { Identity } from '../config/identity.js';
 import type { Config } from '../config/normalize.js';
+import { substitute } from '../config/placeholders.js';
+import { startContainer } from '../deps/container.js';
+import { postgresPreset, redisPreset, type Preset } from '../deps/presets.js';
+import type { Docker } from '../docker/docker.js';
+import { ensureImage } from '../docker/images.js';
 import type { TaskContext } from '../engine/types.js';
-import type { Step } from '../plan/plan.js';
+import { applyMigrations } from '../migrate/apply.js';
+import { readMigrations } from '../migrate/goose.js';
+import type { Dependency, Step } from '../plan/plan.js';
+import type { Platform } from '../tools/platform.js';
+import { installKind, installKubectl } from '../tools/tools.js';
 import type { Outputs, Services, SetupOptions } from './context.js';
 
 export interface StepContext {
@@ -11,13 +25,89 @@ export interface StepContext {
   options: SetupOptions;
   services: Services;
   outputs: Outputs;
+  docker: Docker;
+  cache: CacheStore;
+  platform: Platform;
+  /** Generated once per run, masked before anything could print it. */
+  postgresPassword: string;
   /** Values for `${…}` placeholders, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
   values: Record<string, string>;
+  readyTimeoutMs: number;
 }
 
-export async function runStep(step: Step, _ctx: StepContext, _task: TaskContext): Promise<void> {
+export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
+  const call = { signal: task.signal, log: task.log };
   switch (step.kind) {
-    default:
-      throw new Error(`step "${step.kind}" is not built yet`);
+    case 'install-tool': {
+      const install = step.tool === 'kind' ? installKind : installKubectl;
+      const o = ctx.options;
+      const installed = await install(
+        step.tool === 'kind' ? { version: o.kindVersion, urlTemplate: o.kindUrl } : { version: o.kubectlVersion, urlTemplate: o.kubectlUrl },
+        { platform: ctx.platform, tempDir: join(ctx.identity.workDir, 'downloads'), ...call, warn: (m) => ctx.services.logger.warn(m) },
+      );
+      ctx.services.addPath(installed.dir);
+      return;
+    }
+    case 'pull-image': {
+      const source = await ensureImage(ctx.docker, ctx.config[step.dep]!.image, {
+        ...call,
+        cache: ctx.cache,
+        workspace: ctx.config.workspace,
+        platform: `${ctx.platform.os}-${ctx.platform.arch}`,
+      });
+      task.log.write(`image source: ${source}\n`);
+      return;
+    }
+    case 'start-dependency': {
+      const spec = ctx.config[step.dep]!;
+      if (spec.placement === 'cluster') break;
+      const started = await startContainer(ctx.docker, preset(step.dep, ctx), {
+        name: ctx.identity.container(step.dep),
+        labels: ctx.identity.labels,
+        readyTimeoutMs: ctx.readyTimeoutMs,
+        ...call,
+      });
+      publishDependency(step.dep, ctx, '127.0.0.1', started.hostPort, started.url);
+      return;
+    }
+    case 'migrate':
+      return migrate(ctx, task);
   }
+  throw new Error(`step "${step.kind}"${'dep' in step ? ` for ${step.dep}` : ''} is not built yet`);
+}
+
+function preset(dep: Dependency, ctx: StepContext): Preset {
+  if (dep === 'redis') return redisPreset(ctx.config.redis!.image);
+  const p = ctx.config.postgres!;
+  return postgresPreset({ image: p.image, user: p.user, database: p.database, password: ctx.postgresPassword });
+}
+
+function publishDependency(dep: Dependency, ctx: StepContext, host: string, port: number, url: string): void {
+  const v = ctx.values;
+  if (dep === 'postgres') {
+    const p = ctx.config.postgres!;
+    ctx.outputs.postgresUrl = url;
+    Object.assign(v, { POSTGRES_HOST: host, POSTGRES_PORT: String(port), POSTGRES_USER: p.user, POSTGRES_DB: p.database });
+    Object.assign(v, { POSTGRES_PASSWORD: ctx.postgresPassword, POSTGRES_URL: url });
+  } else {
+    ctx.outputs.redisUrl = url;
+    Object.assign(v, { REDIS_HOST: host, REDIS_PORT: String(port), REDIS_URL: url });
+  }
+}
+
+async function migrate(ctx: StepContext, task: TaskContext): Promise<void> {
+  const p = ctx.config.postgres!;
+  const url = ctx.outputs.postgresUrl!;
+  if (p.migrations) {
+    const r = await applyMigrations(url, readMigrations(p.migrations), { log: task.log, signal: task.signal });
+    task.log.write(`migrations: ${r.applied.length} applied, ${r.skipped.length} already applied\n`);
+    return;
+  }
+  const [cmd, ...args] = p.migrateCommand!.map((a) => substitute(a, ctx.values));
+  await ctx.services.runner.run(cmd, args, {
+    cwd: ctx.config.workspace,
+    env: { POSTGRES_URL: url },
+    signal: task.signal,
+    log: task.log,
+  });
 }

@@ -14,6 +14,9 @@ import type { EngineEvents, GraphResult, Task } from '../engine/types.js';
 import { planTasks } from '../plan/plan.js';
 import type { Outputs, Services, SetupOptions } from './context.js';
 import { runStep, type StepContext } from './steps.js';
+import { ActionsCacheStore, NO_CACHE, TolerantCache, type CacheStore } from '../cache/cache.js';
+import { generatePassword } from '../deps/presets.js';
+import { currentPlatform } from '../tools/platform.js';
 
 export interface UpResult {
   result: GraphResult;
@@ -32,7 +35,7 @@ export async function up(
   identity: Identity,
   options: SetupOptions,
   services: Services,
-  hooks: { events?: EngineEvents; signal?: AbortSignal } = {},
+  hooks: { events?: EngineEvents; signal?: AbortSignal; cache?: CacheStore; readyTimeoutMs?: number } = {},
 ): Promise<UpResult> {
   mkdirSync(identity.diagnosticsDir, { recursive: true, mode: 0o700 });
   const outputs: Outputs = {
@@ -43,7 +46,22 @@ export async function up(
     images: {},
     diagnosticsDir: identity.diagnosticsDir,
   };
-  const ctx: StepContext = { config, identity, options, services, outputs, values: {} };
+  const postgresPassword = generatePassword();
+  services.secrets.add(postgresPassword);
+  const docker = new Docker(services.runner, config.cluster?.provider ?? 'docker');
+  const ctx: StepContext = {
+    config,
+    identity,
+    options,
+    services,
+    outputs,
+    docker,
+    cache: options.cache ? (hooks.cache ?? defaultCache(services)) : NO_CACHE,
+    platform: currentPlatform(),
+    postgresPassword,
+    values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
+    readyTimeoutMs: hooks.readyTimeoutMs ?? 120_000,
+  };
   const tasks: Task[] = planTasks(config).map((p) => ({
     id: p.id,
     needs: p.needs,
@@ -59,12 +77,16 @@ export async function up(
   });
   if (!result.ok) {
     // Evidence first: the error propagates only after the containers' logs are on disk.
-    const docker = new Docker(services.runner, config.cluster?.provider ?? 'docker');
     await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, services.secrets.mask).catch((e: Error) =>
       services.logger.warn(`could not write diagnostics: ${e.message}`),
     );
   }
   return { result, outputs, env: exportedEnv(outputs) };
+}
+
+/** The Actions cache when the runner offers one (GitHub, GHES, act), faults turned into warnings. */
+function defaultCache(services: Services): CacheStore {
+  return ActionsCacheStore.available() ? new TolerantCache(new ActionsCacheStore(), services.logger) : NO_CACHE;
 }
 
 export function exportedEnv(o: Outputs): Record<string, string> {

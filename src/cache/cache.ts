@@ -1,0 +1,76 @@
+/**
+ * The cache behind a small interface, so that nothing else knows @actions/cache. A cache fault
+ * is a warning, never a failure: a restore that fails is a miss, a save that fails or loses a
+ * race to another leg (the key exists already) is a note.
+ */
+import * as actionsCache from '@actions/cache';
+
+export interface CacheStore {
+  /** The key that matched, or undefined on a miss. */
+  restore(paths: string[], key: string, restoreKeys?: string[]): Promise<string | undefined>;
+  /** True when this call stored the entry; false when it did not (exists already, or a fault). */
+  save(paths: string[], key: string): Promise<boolean>;
+}
+
+export interface Warn {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+/** The Actions cache service (v1 or v2, as the runner offers; `act` serves v1). */
+export class ActionsCacheStore implements CacheStore {
+  static available(): boolean {
+    try {
+      return actionsCache.isFeatureAvailable();
+    } catch {
+      return false;
+    }
+  }
+
+  async restore(paths: string[], key: string, restoreKeys: string[] = []): Promise<string | undefined> {
+    return actionsCache.restoreCache(paths, key, restoreKeys);
+  }
+
+  async save(paths: string[], key: string): Promise<boolean> {
+    try {
+      return (await actionsCache.saveCache(paths, key)) !== -1;
+    } catch (err) {
+      if (err instanceof actionsCache.ReserveCacheError) return false; // another leg saved it first: fine
+      throw err;
+    }
+  }
+}
+
+/** Turns every fault of the store below into a warning. */
+export class TolerantCache implements CacheStore {
+  constructor(
+    private readonly store: CacheStore,
+    private readonly log: Warn,
+  ) {}
+
+  async restore(paths: string[], key: string, restoreKeys?: string[]): Promise<string | undefined> {
+    try {
+      return await this.store.restore(paths, key, restoreKeys);
+    } catch (err) {
+      this.log.warn(`cache restore of ${key} failed, carrying on without it: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  async save(paths: string[], key: string): Promise<boolean> {
+    try {
+      const saved = await this.store.save(paths, key);
+      if (!saved) this.log.info(`cache entry ${key} exists already (another leg or run saved it)`);
+      return saved;
+    } catch (err) {
+      this.log.warn(`cache save of ${key} failed, carrying on: ${(err as Error).message}`);
+      return false;
+    }
+  }
+}
+
+/** `cache: false`, or no cache service: every restore misses, nothing is saved. */
+export const NO_CACHE: CacheStore = {
+  restore: async () => undefined,
+  save: async () => false,
+};

@@ -1,0 +1,61 @@
+/**
+ * `placement: docker`: the dependency runs as a container of this leg, named and labelled for
+ * it, its port published on 127.0.0.1 on a free host port that docker picks (so two legs never
+ * race for one), and it counts as up only when its protocol check passes.
+ */
+import { LABEL_PREFIX } from '../config/identity.js';
+import type { Docker } from '../docker/docker.js';
+import type { LogSink } from '../engine/types.js';
+import type { Preset } from './presets.js';
+import { NotReadyError, waitUntilReady } from './readiness.js';
+
+/** Tells this leg's PostgreSQL from its Redis among the containers that carry its labels. */
+export const roleLabel = `${LABEL_PREFIX}.role`;
+
+export interface StartedContainer {
+  container: string;
+  hostPort: number;
+  /** The URL the runner uses: through the published port. */
+  url: string;
+  readyMs: number;
+}
+
+export interface StartOptions {
+  name: string;
+  labels: Record<string, string>;
+  readyTimeoutMs: number;
+  signal?: AbortSignal;
+  log?: LogSink;
+}
+
+export async function startContainer(docker: Docker, preset: Preset, opts: StartOptions): Promise<StartedContainer> {
+  const call = { signal: opts.signal, log: opts.log };
+  // A container of this very leg left by an earlier attempt is replaced, never reused.
+  await docker.removeContainers(await docker.containers({ ...opts.labels, [roleLabel]: preset.role }, call), call);
+  await docker.run(
+    {
+      name: opts.name,
+      image: preset.image,
+      labels: { ...opts.labels, [roleLabel]: preset.role },
+      env: preset.env,
+      publish: [preset.port],
+    },
+    call,
+  );
+  const hostPort = await docker.hostPort(opts.name, preset.port, call);
+  opts.log?.write(`${preset.role}: ${opts.name} published on 127.0.0.1:${hostPort}\n`);
+  try {
+    const readyMs = await waitUntilReady(`${preset.role} (${opts.name})`, () => preset.probe('127.0.0.1', hostPort), {
+      timeoutMs: opts.readyTimeoutMs,
+      signal: opts.signal,
+      alive: () => docker.isRunning(opts.name),
+    });
+    opts.log?.write(`${preset.role}: ready after ${readyMs} ms\n`);
+    return { container: opts.name, hostPort, url: preset.url('127.0.0.1', hostPort), readyMs };
+  } catch (err) {
+    if (!(err instanceof NotReadyError)) throw err;
+    const tail = (await docker.logs(opts.name, 20)).trimEnd();
+    throw new Error(`${err.message}\n--- last lines of ${opts.name} ---\n${tail || '(no output)'}`);
+  }
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The PostgreSQL and Redis presets, kept to the official images' contracts so that any image
+ * with the same contract (a private mirror, a local build) can be named instead:
+ * PostgreSQL takes POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB and listens on 5432;
+ * Redis runs its image's own command and listens on 6379.
+ * Readiness is a real protocol check: a query for PostgreSQL, PING for Redis.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createClient } from 'redis';
+
+export interface Preset {
+  role: 'postgres' | 'redis';
+  image: string;
+  port: number;
+  /** Passed to the container by name, never on the command line. */
+  env: Record<string, string>;
+  url(host: string, port: number): string;
+  /** One readiness probe against host:port; throws when not ready. */
+  probe(host: string, port: number): Promise<void>;
+}
+
+export interface PostgresSettings {
+  image: string;
+  user: string;
+  database: string;
+  password: string;
+}
+
+/** A fresh password per run: URL-safe, so it can sit in a connection URL unescaped. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function postgresPreset(s: PostgresSettings): Preset {
+  const url = (host: string, port: number): string =>
+    `postgres://${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}@${host}:${port}/${encodeURIComponent(s.database)}`;
+  return {
+    role: 'postgres',
+    image: s.image,
+    port: 5432,
+    env: { POSTGRES_USER: s.user, POSTGRES_PASSWORD: s.password, POSTGRES_DB: s.database },
+    url,
+    async probe(host, port) {
+      const client = new pg.Client({ connectionString: url(host, port), connectionTimeoutMillis: 2000 });
+      client.on('error', () => {}); // a server that restarts mid-probe must not crash the process
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+  };
+}
+
+export function redisPreset(image: string): Preset {
+  const url = (host: string, port: number): string => `redis://${host}:${port}`;
+  return {
+    role: 'redis',
+    image,
+    port: 6379,
+    env: {},
+    url,
+    async probe(host, port) {
+      const client = createClient({ url: url(host, port), socket: { connectTimeout: 2000, reconnectStrategy: false } });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const answer = await client.ping();
+        if (answer !== 'PONG') throw new Error(`PING answered ${answer}`);
+      } finally {
+        if (client.isOpen) await client.quit().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Makes sure an image is on the host: present, else restored from the cache, else pulled (and
+ * then saved to the cache, so the next run does not hit the registry: the rate-limit fix).
+ * A pull that fails says which image and why, within seconds.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { shortHash } from '../config/identity.js';
+import type { CacheStore } from '../cache/cache.js';
+import { CommandError } from '../exec/runner.js';
+import type { Call, Docker } from './docker.js';
+
+export type ImageSource = 'present' | 'cache' | 'pulled';
+
+/**
+ * Relative to the workspace, the same string on every leg and runner: @actions/cache versions
+ * entries by their path strings, so this is what lets legs share one entry per image.
+ */
+export const IMAGE_CACHE_DIR = '.ds-e2e-cache/images';
+
+export function imageCacheKey(ref: string, platform: string): string {
+  return `ds-e2e-setup-image-${platform}-${shortHash(ref, 16)}`;
+}
+
+export interface EnsureImageOptions extends Call {
+  cache: CacheStore;
+  workspace: string;
+  /** e.g. linux-amd64: an image archive is per platform. */
+  platform: string;
+  pullTimeoutMs?: number;
+}
+
+export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<ImageSource> {
+  const call = { signal: opts.signal, log: opts.log };
+  if (await docker.imageExists(ref, call)) {
+    opts.log?.write(`${ref}: present on the host\n`);
+    return 'present';
+  }
+  const key = imageCacheKey(ref, opts.platform);
+  const rel = join(IMAGE_CACHE_DIR, `${shortHash(ref, 16)}.tar`);
+  const tar = join(opts.workspace, rel);
+  mkdirSync(dirname(tar), { recursive: true });
+  try {
+    if (await opts.cache.restore([rel], key)) {
+      await docker.load(tar, call);
+      if (await docker.imageExists(ref, call)) {
+        opts.log?.write(`${ref}: restored from the cache (${key})\n`);
+        return 'cache';
+      }
+    }
+    await pull(docker, ref, opts);
+    await docker.save(ref, tar, call);
+    if (await opts.cache.save([rel], key)) opts.log?.write(`${ref}: saved to the cache as ${key}\n`);
+    return 'pulled';
+  } finally {
+    rmSync(tar, { force: true });
+  }
+}
+
+async function pull(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<void> {
+  const timeout = AbortSignal.timeout(opts.pullTimeoutMs ?? 10 * 60_000);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  try {
+    await docker.pull(ref, { signal, log: opts.log });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    if (timeout.aborted) throw new Error(`image "${ref}" could not be pulled: no answer within ${(opts.pullTimeoutMs ?? 600_000) / 1000} s`);
+    const text = err instanceof CommandError ? `${err.stderr}${err.stdout}` : String(err);
+    const last = text.trim().split('\n').pop() ?? '';
+    const hint = /toomanyrequests|429|rate limit/i.test(text)
+      ? '\nThe registry is rate-limiting pulls. With `cache: true` an image pulled once is restored from the cache on later runs; or name a mirror in `image:`.'
+      : /not found|manifest unknown|does not exist/i.test(text)
+        ? '\nCheck the image name and tag.'
+        : '';
+    throw new Error(`image "${ref}" is not on the host and could not be pulled: ${last}${hint}`);
+  }
+}

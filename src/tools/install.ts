@@ -1,0 +1,94 @@
+/**
+ * One install path for both tools: a tool-cache hit needs no network at all; a miss downloads,
+ * refuses anything that is not an executable (an HTML error page, say), verifies sha256 against
+ * the built-in pin or the checksum file beside the binary, and only then caches it.
+ */
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import * as tc from '@actions/tool-cache';
+import type { LogSink } from '../engine/types.js';
+import { DEFAULT_RETRY, fetchFile, fetchText, type RetryPolicy } from './http.js';
+import { fillTemplate, type Platform } from './platform.js';
+
+export type ToolName = 'kind' | 'kubectl';
+
+export interface ToolRequest {
+  tool: ToolName;
+  /** Resolved, with a leading `v`. */
+  version: string;
+  urlTemplate: string;
+  /** `.sha256sum` for kind (`HASH  name`), `.sha256` for kubectl (`HASH`). */
+  checksumSuffix: string;
+  /** The built-in checksum for a pinned default on this platform, if there is one. */
+  pinnedSha256?: string;
+}
+
+export interface InstallContext {
+  platform: Platform;
+  /** Where the download lands before it is verified and cached. */
+  tempDir: string;
+  retry?: RetryPolicy;
+  signal?: AbortSignal;
+  log?: LogSink;
+}
+
+export interface Installed {
+  tool: ToolName;
+  version: string;
+  /** The folder to put on PATH. */
+  dir: string;
+  cached: boolean;
+  url?: string;
+}
+
+export async function installTool(req: ToolRequest, ctx: InstallContext): Promise<Installed> {
+  const semver = req.version.replace(/^v/, '');
+  const hit = tc.find(req.tool, semver, ctx.platform.arch);
+  if (hit) {
+    ctx.log?.write(`${req.tool} ${req.version}: tool-cache hit at ${hit}\n`);
+    return { tool: req.tool, version: req.version, dir: hit, cached: true };
+  }
+  const url = fillTemplate(req.urlTemplate, { version: req.version, ...ctx.platform });
+  mkdirSync(ctx.tempDir, { recursive: true });
+  const file = join(ctx.tempDir, `${req.tool}-${randomUUID()}`);
+  try {
+    ctx.log?.write(`${req.tool} ${req.version}: downloading ${url}\n`);
+    const got = await fetchFile(url, file, ctx.retry ?? DEFAULT_RETRY, ctx.signal);
+    checkExecutable(got.head, req.tool, url, ctx.platform);
+    let expected = req.pinnedSha256;
+    let source = 'the built-in pin';
+    if (!expected) {
+      source = `${url}${req.checksumSuffix}`;
+      expected = parseChecksum(await fetchText(source, ctx.retry ?? DEFAULT_RETRY, ctx.signal), source);
+    }
+    if (got.sha256 !== expected.toLowerCase()) {
+      throw new Error(`${req.tool} ${req.version}: sha256 mismatch for ${url}: expected ${expected} (from ${source}), got ${got.sha256}`);
+    }
+    ctx.log?.write(`${req.tool} ${req.version}: sha256 ${got.sha256} verified against ${source}\n`);
+    chmodSync(file, 0o755);
+    const dir = await tc.cacheFile(file, req.tool, req.tool, semver, ctx.platform.arch);
+    return { tool: req.tool, version: req.version, dir, cached: false, url };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** The first 64-hex-digit token: fits both `HASH  name` and a bare `HASH`. */
+export function parseChecksum(text: string, source: string): string {
+  const m = /(?:^|\s)([a-fA-F0-9]{64})(?:\s|$)/.exec(text);
+  if (!m) throw new Error(`the checksum file ${source} holds no sha256 (it starts with ${JSON.stringify(text.slice(0, 40))})`);
+  return m[1].toLowerCase();
+}
+
+const MACH_O = ['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe', 'cafebabe'];
+
+export function checkExecutable(head: Buffer, tool: string, url: string, platform: Platform): void {
+  const text = head.toString('utf8').trimStart().toLowerCase();
+  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<')) {
+    throw new Error(`${tool}: ${url} answered with an HTML page, not a ${platform.os} executable; check the URL or the mirror`);
+  }
+  const magic = head.subarray(0, 4).toString('hex');
+  const ok = platform.os === 'linux' ? magic === '7f454c46' : MACH_O.includes(magic);
+  if (!ok) throw new Error(`${tool}: ${url} is not a ${platform.os} executable (it starts with 0x${magic || 'nothing'})`);
+}

@@ -1,0 +1,16 @@
+/** The os/arch pair used in download URLs and tool-cache entries. */
+export interface Platform {
+  os: 'linux' | 'darwin';
+  arch: 'amd64' | 'arm64';
+}
+
+export function currentPlatform(platform: string = process.platform, arch: string = process.arch): Platform {
+  const os = platform === 'linux' || platform === 'darwin' ? platform : undefined;
+  const a = arch === 'x64' ? 'amd64' : arch === 'arm64' ? 'arm64' : undefined;
+  if (!os || !a) throw new Error(`kind and kubectl are installed on linux and darwin, amd64 and arm64; this is ${platform}/${arch}`);
+  return { os, arch: a };
+}
+
+export function fillTemplate(template: string, values: { version: string; os: string; arch: string }): string {
+  return template.replace(/\{(version|os|arch)\}/g, (_m, key: keyof typeof values) => values[key]);
+}
