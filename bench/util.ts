@@ -1,0 +1,21 @@
+/** Small helpers shared by the benchmarks: timing and one aligned line per result. */
+export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export function report(name: string, fields: Record<string, string | number>, target?: { ok: boolean; text: string }): void {
+  const parts = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'number' ? round(v) : v}`);
+  const verdict = target ? `  [${target.ok ? 'ok' : 'MISSED'}: ${target.text}]` : '';
+  process.stdout.write(`${name.padEnd(28)} ${parts.join('  ')}${verdict}\n`);
+}
+
+function round(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
