@@ -4,11 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
-  echo "installing docker.io and debootstrap"
+if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! command -v docker-registry >/dev/null; then
+  echo "installing docker.io, debootstrap and docker-registry"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends docker.io debootstrap ca-certificates >/dev/null
+  apt-get install -y -qq --no-install-recommends docker.io debootstrap docker-registry ca-certificates >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then

@@ -30,7 +30,8 @@ options:
   --kubernetes-version V   override cluster.kubernetes
   --timeout-minutes N      abort \`up\` after N minutes
   --no-cache               do not use the cache
-  --env-file FILE          with \`up\`: also write the endpoints as a dotenv file
+  --dotenv FILE            with \`up\`: also write the variables to FILE, dotenv format
+                           (not --env-file: Node 20 reads that flag itself)
 `;
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
       'kubernetes-version': { type: 'string' },
       'timeout-minutes': { type: 'string' },
       'no-cache': { type: 'boolean' },
-      'env-file': { type: 'string' },
+      dotenv: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -101,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  if (values['env-file']) writeFileSync(values['env-file'], `${lines.join('\n')}\n`, { mode: 0o600 });
+  if (values.dotenv) writeFileSync(values.dotenv, `${lines.join('\n')}\n`, { mode: 0o600 });
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -97,6 +97,7 @@ export class RunnerFiles {
   }
 }
 
-export function runAction(step: 'main' | 'post', env: NodeJS.ProcessEnv, cwd?: string): Promise<Ran> {
+/** Like a runner: the step's working folder is the workspace. */
+export function runAction(step: 'main' | 'post', env: NodeJS.ProcessEnv, cwd = env.GITHUB_WORKSPACE ?? ROOT): Promise<Ran> {
   return runNode(join(ROOT, `dist/${step}/index.js`), [], { env, cwd });
 }

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { CacheServer } from './helpers/cache-server.js';
+import { imageExists, leftovers } from './helpers/docker.js';
+import { RateLimitProxy, Registry } from './helpers/registry.js';
+import { RunnerFiles, runAction } from './helpers/run.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+/**
+ * The rate-limit fix, end to end: an image pulled once (from a real registry on loopback) is
+ * saved through the cache API; later runs restore it even while the registry answers 429.
+ */
+describe('dependency images through the cache', () => {
+  let registry: Registry;
+  let proxy: RateLimitProxy;
+  let cache: CacheServer;
+  let ws: Workspace;
+  let ref: string;
+
+  beforeAll(async () => {
+    registry = await new Registry().start();
+    proxy = await new RateLimitProxy(registry).start();
+    cache = await new CacheServer().start();
+    registry.push('ds-e2e-test/redis:7', 'e2e/redis-cached:7');
+    ref = `${proxy.host}/e2e/redis-cached:7`;
+    ws = makeWorkspace({ 'e2e.yaml': `name: it-cache\nredis:\n  image: ${ref}\n` });
+  });
+  afterAll(async () => {
+    if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
+    await Promise.all([registry.stop(), proxy.stop(), cache.stop()]);
+    ws.remove();
+  });
+
+  const run = async (cacheOn: boolean) => {
+    const runner = new RunnerFiles();
+    const env = { GITHUB_WORKSPACE: ws.dir, ...cache.env() };
+    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: String(cacheOn) }, env));
+    const labels = JSON.parse(runner.saved().leg).labels as Record<string, string>;
+    const post = await runAction('post', runner.postEnv({}, env));
+    expect(post.code).toBe(0);
+    expect(leftovers(labels).containers).toEqual([]);
+    return main;
+  };
+
+  test('first run pulls and saves the image; a later run restores it while the registry answers 429', async () => {
+    proxy.limited = false;
+    const first = await run(true);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`${ref}: saved to the cache as ds-e2e-setup-image-`);
+    expect(cache.saved()).toHaveLength(1);
+    expect(proxy.hits).toBeGreaterThan(0);
+
+    execFileSync('docker', ['rmi', ref]);
+    proxy.limited = true;
+    proxy.hits = 0;
+    const second = await run(true);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`${ref}: restored from the cache (ds-e2e-setup-image-`);
+    expect(proxy.hits).toBe(0);
+  });
+
+  test('without the cache, a 429 fails fast with a message that names the image and the rate limit', async () => {
+    if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
+    proxy.limited = true;
+    const started = Date.now();
+    const r = await run(false);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain(`image "${ref}" is not on the host and could not be pulled`);
+    expect(r.stdout).toContain('rate-limiting pulls');
+  });
+
+  test('a cache service that is down costs a warning, not the run', async () => {
+    if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
+    proxy.limited = false;
+    cache.mode = 'down';
+    const r = await run(true);
+    cache.mode = 'ok';
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/::(warning|error)::Failed to (restore|save)/);
+    expect(r.stdout).toContain('✔ redis');
+  });
+});
