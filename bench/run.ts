@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printing ratios measured side by side in this run. */
+import { benchBuild } from './build.js';
 import { benchDeps } from './deps.js';
 import { benchTools } from './tools.js';
 
@@ -7,7 +8,7 @@ const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
   String(chunk).startsWith('::debug::') ? true : write(chunk, ...rest)) as typeof process.stdout.write;
 
-const benches: Record<string, () => Promise<void>> = { tools: benchTools, deps: benchDeps };
+const benches: Record<string, () => Promise<void>> = { tools: benchTools, deps: benchDeps, build: benchBuild };
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only.length === 0 || only.includes(name)) await run();

@@ -6,6 +6,8 @@
 import * as actionsCache from '@actions/cache';
 
 export interface CacheStore {
+  /** False for `cache: false` or no cache service: callers skip the work of preparing archives. */
+  readonly enabled: boolean;
   /** The key that matched, or undefined on a miss. */
   restore(paths: string[], key: string, restoreKeys?: string[]): Promise<string | undefined>;
   /** True when this call stored the entry; false when it did not (exists already, or a fault). */
@@ -17,8 +19,13 @@ export interface Warn {
   info(message: string): void;
 }
 
-/** The Actions cache service (v1 or v2, as the runner offers; `act` serves v1). */
+/**
+ * The Actions cache service (v1 or v2, as the runner offers; `act` serves v1). Paths are
+ * relative to the workspace, which must be the working folder, as runners and the CLI set it:
+ * @actions/cache resolves them from there.
+ */
 export class ActionsCacheStore implements CacheStore {
+  readonly enabled = true;
   static available(): boolean {
     try {
       return actionsCache.isFeatureAvailable();
@@ -43,6 +50,7 @@ export class ActionsCacheStore implements CacheStore {
 
 /** Turns every fault of the store below into a warning. */
 export class TolerantCache implements CacheStore {
+  readonly enabled = true;
   constructor(
     private readonly store: CacheStore,
     private readonly log: Warn,
@@ -60,7 +68,7 @@ export class TolerantCache implements CacheStore {
   async save(paths: string[], key: string): Promise<boolean> {
     try {
       const saved = await this.store.save(paths, key);
-      if (!saved) this.log.info(`cache entry ${key} exists already (another leg or run saved it)`);
+      if (!saved) this.log.info(`cache entry ${key} was not saved: another leg or run saved it first, or the service refused (see above)`);
       return saved;
     } catch (err) {
       this.log.warn(`cache save of ${key} failed, carrying on: ${(err as Error).message}`);
@@ -71,6 +79,7 @@ export class TolerantCache implements CacheStore {
 
 /** `cache: false`, or no cache service: every restore misses, nothing is saved. */
 export const NO_CACHE: CacheStore = {
+  enabled: false,
   restore: async () => undefined,
   save: async () => false,
 };

@@ -12,6 +12,12 @@ export interface Call {
   log?: LogSink;
 }
 
+/**
+ * Hands work that nothing in the graph waits for (a cache upload) to the caller, which awaits
+ * it after the graph; without it, the work runs in line.
+ */
+export type Later = (label: string, work: (log: LogSink) => Promise<void>) => void;
+
 export interface RunContainer {
   name: string;
   image: string;
@@ -34,6 +40,11 @@ export class Docker {
     return r.stdout.trim();
   }
 
+  /** Any command, resolved with its exit code instead of throwing: for probes. */
+  tryRun(args: string[], call: Call = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return this.runner.run(this.engine, args, { ...call, allowFailure: true });
+  }
+
   async imageExists(ref: string, call: Call = {}): Promise<boolean> {
     const r = await this.runner.run(this.engine, ['image', 'inspect', '--format', '{{.Id}}', ref], {
       signal: call.signal,
@@ -50,8 +61,15 @@ export class Docker {
     await this.runner.run(this.engine, ['save', '--output', file, ref], call);
   }
 
-  async load(file: string, call: Call = {}): Promise<void> {
-    await this.runner.run(this.engine, ['load', '--input', file], call);
+  /** Loads an archive; returns the tags it held ("Loaded image: name:tag"). */
+  async load(file: string, call: Call = {}): Promise<string[]> {
+    const r = await this.runner.run(this.engine, ['load', '--input', file], call);
+    return [...r.stdout.matchAll(/^Loaded image:\s*(\S+)/gm)].map((m) => m[1]);
+  }
+
+  /** `args` starts with `build` (or `buildx build`); output streams into the log. */
+  async build(args: string[], call: Call & { env?: Record<string, string> }): Promise<void> {
+    await this.runner.run(this.engine, args, call);
   }
 
   /** Starts a detached container; returns its id. The environment is passed by name so values never sit in argv. */

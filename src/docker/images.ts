@@ -3,12 +3,14 @@
  * then saved to the cache, so the next run does not hit the registry: the rate-limit fix).
  * A pull that fails says which image and why, within seconds.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { shortHash } from '../config/identity.js';
 import type { CacheStore } from '../cache/cache.js';
+import { withPathLock } from '../cache/lock.js';
 import { CommandError } from '../exec/runner.js';
-import type { Call, Docker } from './docker.js';
+import type { LogSink } from '../engine/types.js';
+import type { Call, Docker, Later } from './docker.js';
 
 export type ImageSource = 'present' | 'cache' | 'pulled';
 
@@ -28,6 +30,7 @@ export interface EnsureImageOptions extends Call {
   /** e.g. linux-amd64: an image archive is per platform. */
   platform: string;
   pullTimeoutMs?: number;
+  later?: Later;
 }
 
 export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<ImageSource> {
@@ -39,22 +42,36 @@ export async function ensureImage(docker: Docker, ref: string, opts: EnsureImage
   const key = imageCacheKey(ref, opts.platform);
   const rel = join(IMAGE_CACHE_DIR, `${shortHash(ref, 16)}.tar`);
   const tar = join(opts.workspace, rel);
-  mkdirSync(dirname(tar), { recursive: true });
-  try {
-    if (await opts.cache.restore([rel], key)) {
-      await docker.load(tar, call);
-      if (await docker.imageExists(ref, call)) {
-        opts.log?.write(`${ref}: restored from the cache (${key})\n`);
-        return 'cache';
-      }
-    }
+  if (!opts.cache.enabled) {
     await pull(docker, ref, opts);
-    await docker.save(ref, tar, call);
-    if (await opts.cache.save([rel], key)) opts.log?.write(`${ref}: saved to the cache as ${key}\n`);
     return 'pulled';
-  } finally {
-    rmSync(tar, { force: true });
   }
+  const restored = await withPathLock(tar, async () => {
+    try {
+      if (!(await opts.cache.restore([rel], key))) return false;
+      await docker.load(tar, call);
+      return docker.imageExists(ref, call);
+    } finally {
+      rmSync(tar, { force: true });
+    }
+  });
+  if (restored) {
+    opts.log?.write(`${ref}: restored from the cache (${key})\n`);
+    return 'cache';
+  }
+  await pull(docker, ref, opts);
+  const save = (log?: LogSink) =>
+    withPathLock(tar, async () => {
+      try {
+        await docker.save(ref, tar);
+        if (await opts.cache.save([rel], key)) log?.write(`${ref}: saved to the cache as ${key}\n`);
+      } finally {
+        rmSync(tar, { force: true });
+      }
+    });
+  if (opts.later) opts.later(`cache save of ${ref}`, save);
+  else await save(opts.log);
+  return 'pulled';
 }
 
 async function pull(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<void> {

@@ -6,6 +6,7 @@ import { computeIdentity, type Identity } from '../config/identity.js';
 import type { Inputs } from '../config/inputs.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
+import { detectEngine } from '../docker/engine.js';
 import type { LegState } from './context.js';
 
 export interface Prepared {
@@ -37,7 +38,7 @@ export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): P
     env: config.name,
     clusterName: identity.clusterName,
     hasCluster: config.cluster !== undefined,
-    provider: config.cluster?.provider ?? 'docker',
+    provider: detectEngine(config.cluster?.provider, env.PATH),
     labels: identity.labels,
     workDir: identity.workDir,
     diagnosticsDir: identity.diagnosticsDir,

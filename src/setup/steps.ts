@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import type { CacheStore } from '../cache/cache.js';
 import type { Identity } from '../config/identity.js';
 import type { Config } from '../config/normalize.js';
-import { substitute } from '../config/placeholders.js';
+import { envKey, substitute } from '../config/placeholders.js';
 import { startContainer } from '../deps/container.js';
 import { postgresPreset, redisPreset, type Preset } from '../deps/presets.js';
-import type { Docker } from '../docker/docker.js';
+import type { Docker, Later } from '../docker/docker.js';
 import { ensureImage } from '../docker/images.js';
+import { buildImage } from '../docker/build.js';
+import { contentTag } from '../docker/context-hash.js';
+import type { CacheStrategy } from '../docker/strategy.js';
 import type { TaskContext } from '../engine/types.js';
 import { applyMigrations } from '../migrate/apply.js';
 import { readMigrations } from '../migrate/goose.js';
@@ -33,6 +36,10 @@ export interface StepContext {
   /** Values for `${…}` placeholders, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
   values: Record<string, string>;
   readyTimeoutMs: number;
+  /** Detected once, on the first build that needs it. */
+  buildStrategy: () => Promise<CacheStrategy>;
+  /** Cache uploads nothing waits for: up() awaits them after the graph. */
+  later: Later;
 }
 
 export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
@@ -48,12 +55,32 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
       ctx.services.addPath(installed.dir);
       return;
     }
+    case 'build-image': {
+      const image = ctx.config.images[step.image];
+      const tag = contentTag(step.image, image);
+      // computed once, here, and used by everything after: the output, IMAGE_<NAME>, the manifests
+      ctx.outputs.images[step.image] = tag.tag;
+      ctx.values[`IMAGE_${envKey(step.image)}`] = tag.tag;
+      task.log.write(`${step.image}: tag ${tag.tag} from ${tag.files} context files\n`);
+      const source = await buildImage(ctx.docker, { name: step.image, image, tag }, {
+        ...call,
+        cache: ctx.cache,
+        strategy: await ctx.buildStrategy(),
+        workspace: ctx.config.workspace,
+        diagnosticsDir: ctx.identity.diagnosticsDir,
+        platform: platformName(ctx.platform),
+        later: ctx.later,
+      });
+      task.log.write(`image source: ${source}\n`);
+      return;
+    }
     case 'pull-image': {
       const source = await ensureImage(ctx.docker, ctx.config[step.dep]!.image, {
         ...call,
         cache: ctx.cache,
         workspace: ctx.config.workspace,
-        platform: `${ctx.platform.os}-${ctx.platform.arch}`,
+        platform: platformName(ctx.platform),
+        later: ctx.later,
       });
       task.log.write(`image source: ${source}\n`);
       return;
@@ -74,6 +101,10 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
       return migrate(ctx, task);
   }
   throw new Error(`step "${step.kind}"${'dep' in step ? ` for ${step.dep}` : ''} is not built yet`);
+}
+
+function platformName(p: Platform): string {
+  return `${p.os}-${p.arch}`;
 }
 
 function preset(dep: Dependency, ctx: StepContext): Preset {

@@ -10,6 +10,7 @@ import { envKey } from '../config/placeholders.js';
 import { writeContainerDiagnostics } from '../docker/diagnostics.js';
 import { Docker } from '../docker/docker.js';
 import { runGraph } from '../engine/engine.js';
+import { TaskLog } from '../engine/task-log.js';
 import type { EngineEvents, GraphResult, Task } from '../engine/types.js';
 import { planTasks } from '../plan/plan.js';
 import type { Outputs, Services, SetupOptions } from './context.js';
@@ -17,6 +18,8 @@ import { runStep, type StepContext } from './steps.js';
 import { ActionsCacheStore, NO_CACHE, TolerantCache, type CacheStore } from '../cache/cache.js';
 import { generatePassword } from '../deps/presets.js';
 import { currentPlatform } from '../tools/platform.js';
+import { chooseStrategy, detectBuildFacts } from '../docker/strategy.js';
+import { detectEngine } from '../docker/engine.js';
 
 export interface UpResult {
   result: GraphResult;
@@ -48,7 +51,8 @@ export async function up(
   };
   const postgresPassword = generatePassword();
   services.secrets.add(postgresPassword);
-  const docker = new Docker(services.runner, config.cluster?.provider ?? 'docker');
+  const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
+  const background: Promise<void>[] = [];
   const ctx: StepContext = {
     config,
     identity,
@@ -61,6 +65,20 @@ export async function up(
     postgresPassword,
     values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
     readyTimeoutMs: hooks.readyTimeoutMs ?? 120_000,
+    buildStrategy: once(async () => {
+      const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, options.cache && ActionsCacheStore.available()));
+      services.logger.info(`layer cache for builds: ${strategy.kind} (${strategy.why})`);
+      return strategy;
+    }),
+    later: (label, work) => {
+      const log = new TaskLog(services.secrets.mask);
+      background.push(
+        work(log).then(
+          () => services.logger.info(log.text().trimEnd() || `${label}: done`),
+          (e: Error) => services.logger.warn(`${label} failed, carrying on: ${e.message}`),
+        ),
+      );
+    },
   };
   const tasks: Task[] = planTasks(config).map((p) => ({
     id: p.id,
@@ -75,6 +93,10 @@ export async function up(
     events: hooks.events,
     signal: hooks.signal,
   });
+  if (background.length > 0) {
+    services.logger.info(`waiting for ${background.length} cache save(s) that nothing in the graph waited for`);
+    await Promise.all(background);
+  }
   if (!result.ok) {
     // Evidence first: the error propagates only after the containers' logs are on disk.
     await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, services.secrets.mask).catch((e: Error) =>
@@ -82,6 +104,11 @@ export async function up(
     );
   }
   return { result, outputs, env: exportedEnv(outputs) };
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
 }
 
 /** The Actions cache when the runner offers one (GitHub, GHES, act), faults turned into warnings. */

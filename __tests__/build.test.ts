@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { contentTag } from '../src/docker/context-hash.js';
+import { chooseStrategy } from '../src/docker/strategy.js';
+import type { ImageConfig } from '../src/config/normalize.js';
+import { CacheServer } from './helpers/cache-server.js';
+import { imageExists } from './helpers/docker.js';
+import { RunnerFiles, runAction } from './helpers/run.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+/** A fixture with a slow step whose side effect (the time it ran, in nanoseconds) lives in the image. */
+const DOCKERFILE = `FROM ds-e2e-test/debian:bookworm
+RUN sleep 2 && date +%s%N > /slow-step-ran-at
+COPY data.txt /data.txt
+`;
+
+function fixture(extra: Record<string, string> = {}): Workspace {
+  return makeWorkspace({
+    'app/Dockerfile': DOCKERFILE,
+    'app/data.txt': 'one\n',
+    'app/.dockerignore': 'notes.md\n',
+    'app/notes.md': 'not sent to the daemon\n',
+    'e2e.yaml': 'name: build-it\nimages:\n  app: { context: app }\n',
+    ...extra,
+  });
+}
+
+const imageConfig = (ws: Workspace): ImageConfig => ({ context: `${ws.dir}/app`, dockerfile: `${ws.dir}/app/Dockerfile`, buildArgs: {} });
+const slowStepRanAt = (tag: string): string => execFileSync('docker', ['run', '--rm', tag, 'cat', '/slow-step-ran-at'], { encoding: 'utf8' }).trim();
+const removeImage = (tag: string): void => {
+  if (imageExists(tag)) execFileSync('docker', ['rmi', '--force', tag], { stdio: 'ignore' });
+};
+
+describe('content tags', () => {
+  test('same content, same tag; a change the context includes, a new tag; an ignored change, the same tag', () => {
+    const ws = fixture();
+    const first = contentTag('app', imageConfig(ws));
+    expect(first.tag).toMatch(/^app:e2e-[0-9a-f]{16}$/);
+    expect(contentTag('app', imageConfig(ws))).toEqual(first);
+    ws.write('app/notes.md', 'changed, but .dockerignore excludes it\n');
+    expect(contentTag('app', imageConfig(ws)).tag).toBe(first.tag);
+    ws.write('app/data.txt', 'two\n');
+    const second = contentTag('app', imageConfig(ws));
+    expect(second.tag).not.toBe(first.tag);
+    expect(contentTag('app', { ...imageConfig(ws), buildArgs: { X: '1' } }).tag).not.toBe(second.tag);
+    ws.write('app/Dockerfile', `${DOCKERFILE}# a comment\n`);
+    expect(contentTag('app', imageConfig(ws)).tag).not.toBe(second.tag);
+    ws.remove();
+  });
+});
+
+describe('the layer-cache strategy', () => {
+  test.each([
+    [{ buildx: true, driver: 'docker-container', githubHosted: true, cacheService: true }, 'gha'],
+    [{ buildx: true, driver: 'docker-container', githubHosted: false, cacheService: true }, 'local'],
+    [{ buildx: true, driver: 'docker', githubHosted: true, cacheService: true }, 'inline'],
+    [{ buildx: false, githubHosted: true, cacheService: true }, 'inline'],
+    [{ buildx: true, driver: 'docker-container', githubHosted: true, cacheService: false }, 'inline'],
+  ])('%j -> %s', (facts, kind) => {
+    const s = chooseStrategy({ engine: 'docker', ...facts });
+    expect(s.kind).toBe(kind);
+    expect(s.why.length).toBeGreaterThan(10);
+  });
+});
+
+describe('building through the action, with a real dockerd and the cache API', () => {
+  let cache: CacheServer;
+  let ws: Workspace;
+  const tags: string[] = [];
+
+  beforeAll(async () => {
+    cache = await new CacheServer().start();
+    ws = fixture();
+  });
+  afterAll(async () => {
+    for (const t of tags) removeImage(t);
+    await cache.stop();
+    ws.remove();
+  });
+
+  const run = async (matrix = '{}') => {
+    const runner = new RunnerFiles();
+    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', matrix }, { GITHUB_WORKSPACE: ws.dir, ...cache.env() }));
+    await runAction('post', runner.postEnv({}));
+    const tag = main.code === 0 ? (JSON.parse(runner.outputs().images) as Record<string, string>).app : '';
+    if (tag) tags.push(tag);
+    return { main, tag, runner };
+  };
+  const prune = () => execFileSync('docker', ['builder', 'prune', '--all', '--force'], { stdio: 'ignore' });
+
+  test('the rebuild after delete, prune and restore does not run the slow step again', async () => {
+    const first = await run();
+    expect(first.main.code).toBe(0);
+    expect(first.main.stdout).toContain('layer cache: inline');
+    expect(first.runner.exported().IMAGE_APP).toBe(first.tag);
+    expect(cache.saved()).toEqual([expect.stringMatching(/^ds-e2e-setup-build-linux-\w+-app-[0-9a-f]{16}$/)]);
+    const ranAt = slowStepRanAt(first.tag);
+
+    // the same content: an exact cache hit needs no build at all
+    removeImage(first.tag);
+    prune();
+    const same = await run();
+    expect(same.tag).toBe(first.tag);
+    expect(same.main.stdout).toContain(`${first.tag}: restored from the cache`);
+    expect(same.main.stdout).toContain('no build needed');
+    expect(slowStepRanAt(same.tag)).toBe(ranAt);
+
+    // a change after the slow step: the last build's layers are restored and reused
+    removeImage(first.tag);
+    prune();
+    ws.write('app/data.txt', 'changed\n');
+    const changed = await run();
+    expect(changed.main.code).toBe(0);
+    expect(changed.tag).not.toBe(first.tag);
+    expect(changed.main.stdout).toMatch(/cache: restored ds-e2e-setup-build-\S+-app-[0-9a-f]{16}; layers from app:e2e-/);
+    expect(changed.main.stdout).toMatch(/RUN sleep 2 && date \+%s%N > \/slow-step-ran-at\n ---> Using cache/);
+    expect(slowStepRanAt(changed.tag)).toBe(ranAt); // the side effect proves the step did not run again
+  });
+
+  test('two legs building the same image share one entry; the one that loses the race still passes', async () => {
+    ws.write('app/data.txt', 'raced\n');
+    const before = cache.saved().length;
+    const [a, b] = await Promise.all([run('{"leg":"a"}'), run('{"leg":"b"}')]);
+    expect(a.main.code).toBe(0);
+    expect(b.main.code).toBe(0);
+    expect(a.tag).toBe(b.tag);
+    expect(cache.saved().length).toBe(before + 1);
+  });
+
+  test('a cache service that is down, or answering 5xx, gives a warning and the build succeeds', async () => {
+    ws.write('app/data.txt', 'cache is down\n');
+    cache.mode = 'down';
+    const r = await run();
+    cache.mode = 'ok';
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toMatch(/::(warning|error)::Failed to (restore|save)/);
+    expect(imageExists(r.tag)).toBe(true);
+  });
+
+  test('a Dockerfile with a syntax error names the image and the Dockerfile', async () => {
+    ws.write('app/Dockerfile', 'FROM ds-e2e-test/debian:bookworm\nRUNN echo typo\n');
+    const r = await run();
+    expect(r.main.code).not.toBe(0);
+    expect(r.main.stdout).toContain('image "app" failed to build from app/Dockerfile');
+    expect(r.main.stdout.toLowerCase()).toContain('unknown instruction');
+    ws.write('app/Dockerfile', DOCKERFILE);
+  });
+});
+
+describe('the container engine', () => {
+  test('the provider wins; else docker; podman when it is the only engine on PATH', async () => {
+    const { detectEngine } = await import('../src/docker/engine.js');
+    const both = makeWorkspace({ 'bin/docker': '', 'bin/podman': '' });
+    const podmanOnly = makeWorkspace({ 'bin/podman': '' });
+    execFileSync('chmod', ['+x', `${both.dir}/bin/docker`, `${both.dir}/bin/podman`, `${podmanOnly.dir}/bin/podman`]);
+    expect(detectEngine(undefined, `${both.dir}/bin`)).toBe('docker');
+    expect(detectEngine(undefined, `${podmanOnly.dir}/bin`)).toBe('podman');
+    expect(detectEngine('podman', `${both.dir}/bin`)).toBe('podman');
+    expect(chooseStrategy({ engine: 'podman', buildx: false, githubHosted: false, cacheService: true })).toMatchObject({ kind: 'inline' });
+    both.remove();
+    podmanOnly.remove();
+  });
+});
