@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { contentTag } from '../src/docker/context-hash.js';
 import { chooseStrategy } from '../src/docker/strategy.js';
 import type { ImageConfig } from '../src/config/normalize.js';
@@ -78,9 +80,9 @@ describe('building through the action, with a real dockerd and the cache API', (
     ws.remove();
   });
 
-  const run = async (matrix = '{}') => {
+  const run = async (matrix = '{}', cacheEnv: NodeJS.ProcessEnv = cache.env()) => {
     const runner = new RunnerFiles();
-    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', matrix }, { GITHUB_WORKSPACE: ws.dir, ...cache.env() }));
+    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', matrix }, { GITHUB_WORKSPACE: ws.dir, ...cacheEnv }));
     await runAction('post', runner.postEnv({}));
     const tag = main.code === 0 ? (JSON.parse(runner.outputs().images) as Record<string, string>).app : '';
     if (tag) tags.push(tag);
@@ -137,12 +139,22 @@ describe('building through the action, with a real dockerd and the cache API', (
     expect(imageExists(r.tag)).toBe(true);
   });
 
-  test('a Dockerfile with a syntax error names the image and the Dockerfile', async () => {
+  test('a cache service that cannot be reached at all gives a warning and the build succeeds', async () => {
+    ws.write('app/data.txt', 'no cache service\n');
+    const r = await run('{}', { ...cache.env(), ACTIONS_CACHE_URL: 'http://127.0.0.1:9/' });
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toMatch(/::(warning|error)::Failed to (restore|save)/);
+    expect(imageExists(r.tag)).toBe(true);
+  });
+
+  test('a Dockerfile with a syntax error names the image and the Dockerfile, and keeps the build log', async () => {
     ws.write('app/Dockerfile', 'FROM ds-e2e-test/debian:bookworm\nRUNN echo typo\n');
     const r = await run();
     expect(r.main.code).not.toBe(0);
     expect(r.main.stdout).toContain('image "app" failed to build from app/Dockerfile');
     expect(r.main.stdout.toLowerCase()).toContain('unknown instruction');
+    const log = join(r.runner.outputs()['diagnostics-dir'], 'build-app.log');
+    expect(readFileSync(log, 'utf8').toLowerCase()).toContain('unknown instruction');
     ws.write('app/Dockerfile', DOCKERFILE);
   });
 });
