@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images the tests use, since no public registry can be reached here:
 # a Debian base from debootstrap, then PostgreSQL and Redis images on top of it that keep
-# the official images' contracts (POSTGRES_USER/PASSWORD/DB on 5432; redis on 6379).
+# the official images' contracts (POSTGRES_USER/PASSWORD/DB on 5432; redis on 6379), and the
+# node image the stand-in kind runs (HTTP on its NodePorts).
 # Any image that already exists is skipped, so a second run costs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +32,5 @@ build() { # tag folder
 
 build ds-e2e-test/postgres:15 test-images/postgres &
 build ds-e2e-test/redis:7 test-images/redis &
-wait %1 && wait %2
+build ds-e2e-test/kind-node:standin test-images/kind-node &
+for job in $(jobs -p); do wait "$job"; done

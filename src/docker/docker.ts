@@ -104,6 +104,20 @@ export class Docker {
     return r.stdout.trim() === 'true';
   }
 
+  /** Joins a container to a network; already joined is fine. */
+  async connectNetwork(network: string, container: string, call: Call = {}): Promise<void> {
+    const r = await this.runner.run(this.engine, ['network', 'connect', network, container], { ...call, allowFailure: true });
+    if (r.code !== 0 && !/already exists/i.test(r.stderr)) throw new Error(`could not connect ${container} to network ${network}: ${r.stderr.trim()}`);
+  }
+
+  /** The container's IPv4 address on a network. */
+  async addressOn(container: string, network: string, call: Call = {}): Promise<string> {
+    const format = `{{with index .NetworkSettings.Networks "${network}"}}{{.IPAddress}}{{end}}`;
+    const address = await this.out(['inspect', '--format', format, container], call);
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(address)) throw new Error(`container ${container} has no IPv4 address on network ${network}`);
+    return address;
+  }
+
   async logs(container: string, tail?: number, call: Call = {}): Promise<string> {
     const args = ['logs', ...(tail ? ['--tail', String(tail)] : []), container];
     const r = await this.runner.run(this.engine, args, { signal: call.signal, allowFailure: true, quietStdout: true });

@@ -5,6 +5,10 @@
  */
 import { Docker } from '../docker/docker.js';
 import { writeContainerDiagnostics } from '../docker/diagnostics.js';
+import { releasePorts } from '../config/ports.js';
+import { writeClusterDiagnostics } from '../kube/diagnostics.js';
+import { Kind } from '../kube/kind.js';
+import { Kubectl } from '../kube/kubectl.js';
 import type { LegState, Services } from './context.js';
 
 export interface DownResult {
@@ -23,8 +27,14 @@ export interface DownOptions {
 export async function down(state: LegState, services: Services, opts: DownOptions): Promise<DownResult> {
   const docker = new Docker(services.runner, state.provider);
   const result: DownResult = { diagnostics: [], removed: { containers: [], networks: [], volumes: [] }, kept: false };
+  const kind = state.hasCluster ? new Kind(services.runner, state.clusterName, state.provider) : undefined;
   if (opts.diagnostics) {
-    result.diagnostics = await writeContainerDiagnostics(docker, state.labels, state.diagnosticsDir, services.secrets.mask);
+    const mask = services.secrets.mask;
+    result.diagnostics = await writeContainerDiagnostics(docker, state.labels, state.diagnosticsDir, mask);
+    if (kind && (await kind.exists().catch(() => false))) {
+      const kubectl = new Kubectl(services.runner, state.kubeconfig);
+      result.diagnostics.push(...(await writeClusterDiagnostics(kind, kubectl, state.namespace, state.diagnosticsDir, mask)));
+    }
     services.logger.info(`diagnostics written to ${state.diagnosticsDir}`);
   }
   if (state.cleanup === 'never' || (state.cleanup === 'on-success' && opts.failed)) {
@@ -32,15 +42,23 @@ export async function down(state: LegState, services: Services, opts: DownOption
     result.kept = true;
     return result;
   }
+  if (kind) {
+    // a kind that cannot run (not on PATH any more) must not keep the containers below alive
+    await kind.delete().then(
+      () => (result.removed.cluster = state.clusterName),
+      (e: Error) => services.logger.warn(`could not delete cluster ${state.clusterName}: ${e.message}`),
+    );
+  }
+  releasePorts(state.clusterName);
   const containers = await docker.containers(state.labels);
   await docker.removeContainers(containers);
   const networks = await docker.networks(state.labels);
   await docker.removeNetworks(networks);
   const volumes = await docker.volumes(state.labels);
   await docker.removeVolumes(volumes);
-  result.removed = { containers, networks, volumes };
+  result.removed = { ...result.removed, containers, networks, volumes };
   services.logger.info(
-    `removed ${containers.length} container(s), ${networks.length} network(s), ${volumes.length} volume(s) of ${state.clusterName}`,
+    `removed ${kind ? `cluster ${state.clusterName}, ` : ''}${containers.length} container(s), ${networks.length} network(s), ${volumes.length} volume(s) of ${state.clusterName}`,
   );
   return result;
 }

@@ -21,6 +21,7 @@ import type { Dependency, Step } from '../plan/plan.js';
 import type { Platform } from '../tools/platform.js';
 import { installKind, installKubectl } from '../tools/tools.js';
 import type { Outputs, Services, SetupOptions } from './context.js';
+import { clusterStep, type ClusterContext } from './cluster-steps.js';
 
 export interface StepContext {
   config: Config;
@@ -40,6 +41,8 @@ export interface StepContext {
   buildStrategy: () => Promise<CacheStrategy>;
   /** Cache uploads nothing waits for: up() awaits them after the graph. */
   later: Later;
+  /** Present when the environment has a cluster. */
+  cluster?: ClusterContext;
 }
 
 export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
@@ -86,43 +89,50 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
       return;
     }
     case 'start-dependency': {
-      const spec = ctx.config[step.dep]!;
-      if (spec.placement === 'cluster') break;
+      if (ctx.config[step.dep]!.placement === 'cluster') return clusterStep(step, ctx, task);
       const started = await startContainer(ctx.docker, preset(step.dep, ctx), {
         name: ctx.identity.container(step.dep),
         labels: ctx.identity.labels,
         readyTimeoutMs: ctx.readyTimeoutMs,
         ...call,
       });
-      publishDependency(step.dep, ctx, '127.0.0.1', started.hostPort, started.url);
+      // With a cluster, link-dependency gives it its in-cluster name; without, the runner's address is the only one.
+      publishDependency(step.dep, ctx, { host: '127.0.0.1', port: started.hostPort }, started.url);
       return;
     }
     case 'migrate':
       return migrate(ctx, task);
+    default:
+      return clusterStep(step, ctx, task);
   }
-  throw new Error(`step "${step.kind}"${'dep' in step ? ` for ${step.dep}` : ''} is not built yet`);
 }
 
 function platformName(p: Platform): string {
   return `${p.os}-${p.arch}`;
 }
 
-function preset(dep: Dependency, ctx: StepContext): Preset {
+export function preset(dep: Dependency, ctx: StepContext): Preset {
   if (dep === 'redis') return redisPreset(ctx.config.redis!.image);
   const p = ctx.config.postgres!;
   return postgresPreset({ image: p.image, user: p.user, database: p.database, password: ctx.postgresPassword });
 }
 
-function publishDependency(dep: Dependency, ctx: StepContext, host: string, port: number, url: string): void {
+/**
+ * `runnerUrl` is what the job reaches (the outputs); `seen` is where the service's manifests
+ * reach it (the placeholders): the same address without a cluster, the in-cluster name with one.
+ */
+export function publishDependency(dep: Dependency, ctx: StepContext, seen: { host: string; port: number }, runnerUrl?: string): void {
   const v = ctx.values;
+  const p = preset(dep, ctx);
+  const url = p.url(seen.host, seen.port);
   if (dep === 'postgres') {
-    const p = ctx.config.postgres!;
-    ctx.outputs.postgresUrl = url;
-    Object.assign(v, { POSTGRES_HOST: host, POSTGRES_PORT: String(port), POSTGRES_USER: p.user, POSTGRES_DB: p.database });
+    const pg = ctx.config.postgres!;
+    if (runnerUrl) ctx.outputs.postgresUrl = runnerUrl;
+    Object.assign(v, { POSTGRES_HOST: seen.host, POSTGRES_PORT: String(seen.port), POSTGRES_USER: pg.user, POSTGRES_DB: pg.database });
     Object.assign(v, { POSTGRES_PASSWORD: ctx.postgresPassword, POSTGRES_URL: url });
   } else {
-    ctx.outputs.redisUrl = url;
-    Object.assign(v, { REDIS_HOST: host, REDIS_PORT: String(port), REDIS_URL: url });
+    if (runnerUrl) ctx.outputs.redisUrl = runnerUrl;
+    Object.assign(v, { REDIS_HOST: seen.host, REDIS_PORT: String(seen.port), REDIS_URL: url });
   }
 }
 

@@ -20,6 +20,11 @@ import { generatePassword } from '../deps/presets.js';
 import { currentPlatform } from '../tools/platform.js';
 import { chooseStrategy, detectBuildFacts } from '../docker/strategy.js';
 import { detectEngine } from '../docker/engine.js';
+import { reservePorts } from '../config/ports.js';
+import { writeClusterDiagnostics } from '../kube/diagnostics.js';
+import { Kind } from '../kube/kind.js';
+import { Kubectl } from '../kube/kubectl.js';
+import type { ClusterContext } from './cluster-steps.js';
 
 export interface UpResult {
   result: GraphResult;
@@ -53,7 +58,9 @@ export async function up(
   services.secrets.add(postgresPassword);
   const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
   const background: Promise<void>[] = [];
+  const cluster = config.cluster ? await clusterContext(config, identity, services) : undefined;
   const ctx: StepContext = {
+    cluster,
     config,
     identity,
     options,
@@ -98,12 +105,31 @@ export async function up(
     await Promise.all(background);
   }
   if (!result.ok) {
-    // Evidence first: the error propagates only after the containers' logs are on disk.
-    await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, services.secrets.mask).catch((e: Error) =>
-      services.logger.warn(`could not write diagnostics: ${e.message}`),
-    );
+    // Evidence first: the error propagates only after the logs are on disk, and nothing is retried.
+    const mask = services.secrets.mask;
+    const warn = (e: Error) => services.logger.warn(`could not write diagnostics: ${e.message}`);
+    await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, mask).catch(warn);
+    if (cluster && result.timings.some((t) => t.task === 'cluster' && t.status === 'succeeded')) {
+      await writeClusterDiagnostics(cluster.kind, cluster.kubectl, config.namespace, identity.diagnosticsDir, mask).catch(warn);
+    }
   }
   return { result, outputs, env: exportedEnv(outputs) };
+}
+
+/** NodePorts the action owns, each mapped to a reserved 127.0.0.1 port by kind's extraPortMappings. */
+const NODE_PORTS = { postgres: 30432, redis: 30379, expose: 30100 };
+
+async function clusterContext(config: Config, identity: Identity, services: Services): Promise<ClusterContext> {
+  const wanted: [string, number][] = [];
+  for (const dep of ['postgres', 'redis'] as const) if (config[dep]?.placement === 'cluster') wanted.push([dep, NODE_PORTS[dep]]);
+  Object.keys(config.deploy?.expose ?? {}).forEach((name, i) => wanted.push([`expose:${name}`, NODE_PORTS.expose + i]));
+  const hostPorts = await reservePorts(wanted.length, identity.clusterName);
+  return {
+    kind: new Kind(services.runner, identity.clusterName, config.cluster!.provider),
+    kubectl: new Kubectl(services.runner, identity.kubeconfig),
+    ports: new Map(wanted.map(([key, nodePort], i) => [key, { containerPort: nodePort, hostPort: hostPorts[i] }])),
+    network: process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind',
+  };
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {

@@ -1,0 +1,99 @@
+// Stand-in for kind. It answers in kind's formats and refuses flags kind lacks. Where it can, it
+// does the real docker work: the `kind` network, a node container per node with the config's
+// extraPortMappings published, and `load` checks the image on the host. Create takes
+// $STANDIN_KIND_CREATE_MS (default 1500) so timelines can show what overlaps it.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { docker, fail, parse, record, sleep } from './common.mjs';
+
+const all = process.argv.slice(2);
+const NODE_IMAGE = 'ds-e2e-test/kind-node:standin';
+const LABEL = 'io.x-k8s.kind.cluster';
+const network = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind';
+
+const nodesOf = (name) => docker(['ps', '--all', '--filter', `label=${LABEL}=${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean);
+const clusters = () => [...new Set(docker(['ps', '--all', '--filter', `label=${LABEL}`, '--format', `{{.Label "${LABEL}"}}`]).split('\n').filter(Boolean))].sort();
+
+const [verb, noun, ...rest] = all;
+const cmd = `${verb} ${noun ?? ''}`.trim();
+
+if (verb === 'version') {
+  process.stdout.write('kind v0.32.0 go1.24.0 linux/amd64 (stand-in)\n');
+  record('kind', all, 0);
+} else if (cmd === 'get clusters') {
+  parse('kind', all, rest, {});
+  const names = clusters();
+  if (names.length === 0) process.stderr.write('No kind clusters found.\n');
+  else process.stdout.write(`${names.join('\n')}\n`);
+  record('kind', all, 0);
+} else if (cmd === 'create cluster') {
+  const { flags } = parse('kind', all, rest, { name: 'value', config: 'value', image: 'value', kubeconfig: 'value', wait: 'value', retain: 'bool' });
+  const name = flags.name ?? 'kind';
+  if (nodesOf(name).length > 0) fail('kind', all, `ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`);
+  const config = flags.config ? parseYaml(readFileSync(flags.config, 'utf8')) : { kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', nodes: [{ role: 'control-plane' }] };
+  if (config.kind !== 'Cluster' || config.apiVersion !== 'kind.x-k8s.io/v1alpha4') fail('kind', all, 'ERROR: failed to create cluster: unknown apiVersion or kind in config');
+  process.stderr.write(`Creating cluster "${name}" ...\n`);
+  try {
+    docker(['network', 'inspect', network]);
+  } catch {
+    docker(['network', 'create', network]);
+  }
+  let workers = 0;
+  for (const node of config.nodes ?? [{ role: 'control-plane' }]) {
+    const nodeName = node.role === 'control-plane' ? `${name}-control-plane` : `${name}-worker${workers++ ? workers : ''}`;
+    const ports = node.extraPortMappings ?? [];
+    const publish = ports.flatMap((m) => ['--publish', `${m.listenAddress ?? '0.0.0.0'}:${m.hostPort}:${m.containerPort}`]);
+    docker([
+      'run', '--detach', '--name', nodeName, '--hostname', nodeName, '--network', network,
+      '--label', `${LABEL}=${name}`, '--label', `io.x-k8s.kind.role=${node.role}`,
+      '--env', `PORTS=${ports.map((m) => m.containerPort).join(' ')}`,
+      ...publish, NODE_IMAGE,
+    ]);
+  }
+  sleep(Number(process.env.STANDIN_KIND_CREATE_MS ?? 1500));
+  const kubeconfig = flags.kubeconfig ?? join(process.env.HOME ?? '/root', '.kube', 'config');
+  mkdirSync(dirname(kubeconfig), { recursive: true });
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: c3RhbmQtaW4=\n    server: https://127.0.0.1:6443\n  name: kind-${name}\ncontexts:\n- context:\n    cluster: kind-${name}\n    user: kind-${name}\n  name: kind-${name}\ncurrent-context: kind-${name}\npreferences: {}\nusers:\n- name: kind-${name}\n  user:\n    token: stand-in\n`,
+  );
+  process.stderr.write(` ✓ Ensuring node image (${config.nodes?.[0]?.image ?? flags.image ?? 'default'}) 🖼\nSet kubectl context to "kind-${name}"\n`);
+  record('kind', all, 0, { config });
+} else if (cmd === 'delete cluster') {
+  const { flags } = parse('kind', all, rest, { name: 'value', kubeconfig: 'value' });
+  const name = flags.name ?? 'kind';
+  process.stderr.write(`Deleting cluster "${name}" ...\n`);
+  const nodes = nodesOf(name);
+  if (nodes.length) docker(['rm', '--force', '--volumes', ...nodes]);
+  record('kind', all, 0);
+} else if (cmd === 'load docker-image') {
+  const { flags, positionals } = parse('kind', all, rest, { name: 'value', nodes: 'value' });
+  const name = flags.name ?? 'kind';
+  const nodes = nodesOf(name);
+  if (nodes.length === 0) fail('kind', all, `ERROR: no nodes found for cluster "${name}"`);
+  for (const image of positionals) {
+    let id;
+    try {
+      id = docker(['image', 'inspect', '--format', '{{.Id}}', image]).trim();
+    } catch {
+      fail('kind', all, `ERROR: image: "${image}" not present locally`);
+    }
+    for (const node of nodes) process.stdout.write(`Image: "${image}" with ID "${id}" not yet present on node "${node}", loading...\n`);
+  }
+  record('kind', all, 0);
+} else if (cmd === 'export logs') {
+  const { flags, positionals } = parse('kind', all, rest, { name: 'value', kubeconfig: 'value' });
+  const name = flags.name ?? 'kind';
+  const dir = positionals[0] ?? `/tmp/kind-logs-${Date.now()}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'kind-version.txt'), 'kind v0.32.0 (stand-in)\n');
+  for (const node of nodesOf(name)) {
+    mkdirSync(join(dir, node), { recursive: true });
+    writeFileSync(join(dir, node, 'inspect.json'), docker(['inspect', node]));
+  }
+  process.stdout.write(`Exporting logs for cluster "${name}" to:\n${dir}\n`);
+  record('kind', all, 0);
+} else {
+  fail('kind', all, `ERROR: unknown command "${cmd}" for "kind"`);
+}

@@ -1,0 +1,107 @@
+// Stand-in for kubectl. It keeps what was applied in a state file beside the kubeconfig, answers
+// in kubectl's formats, and refuses flags kubectl lacks. Pods exist for applied Deployments and
+// are Ready unless named in $STANDIN_UNREADY (comma-separated Deployment names).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { fail, parse, record } from './common.mjs';
+
+const all = process.argv.slice(2);
+const GLOBAL = { kubeconfig: 'value', namespace: 'value' };
+const { flags: globals } = parse('kubectl', all, all.filter((a, i) => a.startsWith('--kubeconfig') || all[i - 1] === '--kubeconfig'), GLOBAL);
+const kubeconfig = globals.kubeconfig;
+if (!kubeconfig || !existsSync(kubeconfig)) fail('kubectl', all, `error: stat ${kubeconfig}: no such file or directory`);
+const args = all.filter((a, i) => !(a.startsWith('--kubeconfig') || all[i - 1] === '--kubeconfig'));
+const stateFile = `${kubeconfig}.standin.json`;
+const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { objects: [] };
+const save = () => writeFileSync(stateFile, JSON.stringify(state, null, 2));
+const find = (kind, name, ns) => state.objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? 'default') === ns);
+const resource = (kind) => ({ Deployment: 'deployment.apps', Service: 'service', Secret: 'secret', Namespace: 'namespace', EndpointSlice: 'endpointslice.discovery.k8s.io', ConfigMap: 'configmap' })[kind] ?? kind.toLowerCase();
+const out = (t) => process.stdout.write(`${t}\n`);
+const [verb, ...rest] = args;
+
+if (verb === 'apply') {
+  const { flags } = parse('kubectl', all, rest, { filename: 'value', f: 'value', namespace: 'value' });
+  if ((flags.filename ?? flags.f) !== '-') fail('kubectl', all, 'error: the stand-in reads manifests from stdin only (--filename -)');
+  const text = readFileSync(0, 'utf8');
+  const applied = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length) fail('kubectl', all, `error: error parsing STDIN: ${doc.errors[0].message}`);
+    const o = doc.toJS();
+    if (o === null) continue;
+    if (!o.apiVersion || !o.kind || !o.metadata?.name) fail('kubectl', all, 'error: error validating "STDIN": apiVersion, kind and metadata.name are required');
+    if (o.kind !== 'Namespace' && !o.metadata.namespace && !flags.namespace) o.metadata.namespace = 'default';
+    const ns = o.metadata.namespace ?? flags.namespace;
+    if (o.kind !== 'Namespace' && !find('Namespace', ns, 'default') && ns !== 'default') {
+      fail('kubectl', all, `Error from server (NotFound): error when creating "STDIN": namespaces "${ns}" not found`);
+    }
+    const existing = o.kind === 'Namespace' ? find('Namespace', o.metadata.name, 'default') : find(o.kind, o.metadata.name, ns);
+    if (existing) state.objects.splice(state.objects.indexOf(existing), 1);
+    state.objects.push(o);
+    applied.push(o);
+    out(`${resource(o.kind)}/${o.metadata.name} ${existing ? 'configured' : 'created'}`);
+  }
+  save();
+  record('kubectl', all, 0, { objects: applied });
+} else if (verb === 'wait') {
+  const { flags, positionals } = parse('kubectl', all, rest, { for: 'value', all: 'bool', timeout: 'value', namespace: 'value' });
+  if (flags.for !== 'condition=Ready' || positionals[0] !== 'nodes') fail('kubectl', all, 'error: the stand-in waits only for nodes to be Ready');
+  out(`node/${(readFileSync(kubeconfig, 'utf8').match(/name: kind-(\S+)/) ?? [])[1]}-control-plane condition met`);
+  record('kubectl', all, 0);
+} else if (verb === 'rollout') {
+  const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', timeout: 'value', watch: 'bool' });
+  const [sub, target] = positionals;
+  if (sub !== 'status') fail('kubectl', all, `error: unknown command "${sub}" for "kubectl rollout"`);
+  const [type, name] = target.split('/');
+  const ns = flags.namespace ?? flags.n ?? 'default';
+  const isCoreDns = ns === 'kube-system' && name === 'coredns';
+  if (!['deployment', 'deploy', 'deployments', 'statefulset', 'daemonset'].includes(type)) fail('kubectl', all, `error: no status viewer has been implemented for ${type}`);
+  if (!isCoreDns && !find(type.startsWith('deploy') ? 'Deployment' : type, name, ns)) {
+    fail('kubectl', all, `Error from server (NotFound): deployments.apps "${name}" not found`);
+  }
+  if ((process.env.STANDIN_UNREADY ?? '').split(',').includes(name)) {
+    fail('kubectl', all, `error: timed out waiting for the condition`);
+  }
+  out(`deployment "${name}" successfully rolled out`);
+  record('kubectl', all, 0);
+} else if (verb === 'patch') {
+  const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', patch: 'value', p: 'value', type: 'value' });
+  const [type, name] = positionals;
+  const ns = flags.namespace ?? flags.n ?? 'default';
+  const svc = find('Service', name, ns);
+  if (type !== 'service' || !svc) fail('kubectl', all, `Error from server (NotFound): services "${name}" not found`);
+  const patch = JSON.parse(flags.patch ?? flags.p);
+  svc.spec = { ...svc.spec, type: patch.spec.type ?? svc.spec.type, ports: (svc.spec.ports ?? []).map((p) => ({ ...p, ...(patch.spec.ports ?? []).find((q) => q.port === p.port) })) };
+  save();
+  out(`service/${name} patched`);
+  record('kubectl', all, 0, { patch });
+} else if (verb === 'get') {
+  const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', output: 'value', o: 'value', 'sort-by': 'value' });
+  const ns = flags.namespace ?? flags.n ?? 'default';
+  if (positionals[0] === 'events') {
+    process.stderr.write(`No resources found in ${ns} namespace.\n`);
+  } else if (positionals[0] === 'pods' && (flags.output ?? flags.o) === 'json') {
+    const unready = (process.env.STANDIN_UNREADY ?? '').split(',');
+    const items = state.objects
+      .filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns)
+      .map((d) => ({ metadata: { name: `${d.metadata.name}-7d4b9c-standin` }, status: { conditions: [{ type: 'Ready', status: unready.includes(d.metadata.name) ? 'False' : 'True' }] } }));
+    out(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  } else {
+    fail('kubectl', all, `error: the stand-in cannot get ${positionals.join(' ')}`);
+  }
+  record('kubectl', all, 0);
+} else if (verb === 'describe') {
+  const { positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value' });
+  out(`Name:         ${positionals[1]}\nStatus:       Running\nConditions:\n  Ready         False\nEvents:       <none>`);
+  record('kubectl', all, 0);
+} else if (verb === 'logs') {
+  const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', 'all-containers': 'bool', previous: 'bool', p: 'bool' });
+  if (flags.previous || flags.p) fail('kubectl', all, `Error from server (BadRequest): previous terminated container in pod "${positionals[0]}" not found`);
+  out(`log line from ${positionals[0]} (stand-in)`);
+  record('kubectl', all, 0);
+} else if (verb === 'version') {
+  parse('kubectl', all, rest, { client: 'bool', output: 'value', o: 'value' });
+  out('Client Version: v1.36.1 (stand-in)');
+  record('kubectl', all, 0);
+} else {
+  fail('kubectl', all, `error: unknown command "${verb}" for "kubectl"`);
+}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config/load.js';
+import { inClusterDependency, namespaceObject, externalDependency } from '../src/kube/manifests.js';
+import { kindConfig } from '../src/kube/kind-config.js';
+import { planTasks } from '../src/plan/plan.js';
+import { DEFAULT_KIND_VERSION, nodeImageFor } from '../src/tools/releases.js';
+import { leftovers } from './helpers/docker.js';
+import { validateK8s } from './helpers/k8s-schema.js';
+import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
+import { findRecord, readRecords, toolCacheWithStandins, type StandinRecord } from './helpers/standins.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+const ENV = `name: ds-cluster
+cluster:
+  workers: 1
+  kindConfig: kind.yaml
+images:
+  datastorage:
+    context: app
+postgres:
+  image: ds-e2e-test/postgres:15
+  placement: docker
+  database: action_history
+  user: slm_user
+  migrations: migrations
+redis:
+  image: ds-e2e-test/redis:7
+  placement: docker
+deploy:
+  manifests: [manifests]
+  wait: [deployment/datastorage]
+  expose:
+    datastorage: { service: datastorage, port: 8080, health: /health }
+`;
+
+function clusterWorkspace(): Workspace {
+  const ws = makeWorkspace({
+    'e2e.yaml': ENV,
+    // the slow step makes the build overlap the cluster creation in the timeline
+    'app/Dockerfile': 'FROM ds-e2e-test/debian:bookworm\nRUN sleep 2\nCOPY . /app\n',
+    // new content each run, so the image is really built (a present tag would skip the build)
+    'app/main.txt': `the service, ${Date.now()}-${Math.random()}\n`,
+    'kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: false }\nnodes:\n  - role: control-plane\n    extraMounts: [{ hostPath: /tmp, containerPath: /host-tmp }]\n',
+  });
+  cpSync(join(ROOT, 'examples/datastorage/migrations'), join(ws.dir, 'migrations'), { recursive: true });
+  cpSync(join(ROOT, 'examples/datastorage/manifests'), join(ws.dir, 'manifests'), { recursive: true });
+  return ws;
+}
+
+interface Leg {
+  runner: RunnerFiles;
+  main: { code: number; stdout: string };
+  records: StandinRecord[];
+  log: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function runLeg(ws: Workspace, toolCache: string, extra: NodeJS.ProcessEnv = {}): Promise<Leg> {
+  const runner = new RunnerFiles();
+  const log = join(runner.dir, 'standin.log');
+  const env = { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: toolCache, STANDIN_LOG: log, ...extra };
+  const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false' }, env));
+  return { runner, main, records: readRecords(log), log, env };
+}
+
+async function runPost(leg: Leg): Promise<StandinRecord[]> {
+  const path = readdirSync(leg.runner.dir).includes('path') ? execFileSync('cat', [leg.runner.path], { encoding: 'utf8' }).trim().split('\n') : [];
+  // the runner prepends GITHUB_PATH entries to later steps' PATH, the post step included
+  const PATH = [...path.reverse(), process.env.PATH].join(':');
+  const post = await runAction('post', leg.runner.postEnv({}, { ...leg.env, PATH }));
+  expect(post.code).toBe(0);
+  return readRecords(leg.log);
+}
+
+describe('the cluster path, with only kind and kubectl stood in', () => {
+  let ws: Workspace;
+  let toolCache: string;
+  let leg: Leg;
+  let outputs: Record<string, string>;
+  let timings: Record<string, { start: number; end: number; needs: string[] }>;
+  const otherCluster = 'someone-elses-cluster';
+
+  beforeAll(async () => {
+    toolCache = await toolCacheWithStandins();
+    ws = clusterWorkspace();
+    // a cluster that is not this leg's: post must leave it alone
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'other-')), 'kubeconfig');
+    execFileSync(join(ROOT, '__tests__/bin/kind'), ['create', 'cluster', '--name', otherCluster, '--kubeconfig', kubeconfig], { env: { ...process.env, STANDIN_KIND_CREATE_MS: '0' }, stdio: 'pipe' });
+    leg = await runLeg(ws, toolCache);
+    outputs = leg.runner.outputs();
+    timings = Object.fromEntries(
+      (JSON.parse(outputs.timings ?? '[]') as { task: string; start: string; end: string; needs: string[] }[]).map((t) => [
+        t.task,
+        { start: Date.parse(t.start), end: Date.parse(t.end), needs: t.needs },
+      ]),
+    );
+  });
+  afterAll(async () => {
+    execFileSync(join(ROOT, '__tests__/bin/kind'), ['delete', 'cluster', '--name', otherCluster], { stdio: 'pipe' });
+    const built = outputs?.images && (JSON.parse(outputs.images) as Record<string, string>).datastorage;
+    if (built) execFileSync('docker', ['rmi', '--force', built], { stdio: 'pipe' });
+    ws.remove();
+  });
+
+  test('the setup succeeds and hands over a kubeconfig of its own, mode 0600', () => {
+    expect(leg.main.stdout).not.toContain('::error::');
+    expect(leg.main.code).toBe(0);
+    expect(outputs.kubeconfig).toContain(leg.runner.dir);
+    expect(statSync(outputs.kubeconfig).mode & 0o777).toBe(0o600);
+    expect(leg.runner.exported().KUBECONFIG).toBe(outputs.kubeconfig);
+    expect(outputs['cluster-name']).toMatch(/^ds-cluster-[0-9a-f]{8}$/);
+  });
+
+  test('cluster creation and the image build overlap; kind load comes after both', () => {
+    const create = findRecord(leg.records, 'kind', 'create', 'cluster')!;
+    const build = timings['build:datastorage'];
+    expect(create.start).toBeLessThan(build.end);
+    expect(build.start).toBeLessThan(create.end);
+    const load = findRecord(leg.records, 'kind', 'load', 'docker-image', JSON.parse(outputs.images).datastorage)!;
+    expect(load.start).toBeGreaterThanOrEqual(create.end);
+    expect(load.start).toBeGreaterThanOrEqual(build.end);
+  });
+
+  test('the migrations come before the service is applied, the waits after it', () => {
+    const applyService = leg.records.find((r) => r.tool === 'kubectl' && r.args.includes('apply') && r.objects?.some((o) => o.kind === 'Deployment'))!;
+    expect(timings.migrate.end).toBeLessThanOrEqual(applyService.start);
+    const rollout = findRecord(leg.records, 'kubectl', 'rollout', 'status', 'deployment/datastorage')!;
+    expect(rollout.start).toBeGreaterThanOrEqual(applyService.end);
+  });
+
+  test('the manifests are filled in: the built tag, in-cluster names for dependencies', () => {
+    const objects = leg.records.flatMap((r) => r.objects ?? []);
+    const deployment = objects.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    expect(deployment.spec.template.spec.containers[0].image).toBe(JSON.parse(outputs.images).datastorage);
+    const secret = objects.find((o) => o.kind === 'Secret') as { stringData: Record<string, string> };
+    const ns = outputs.namespace;
+    expect(secret.stringData.POSTGRES_URL).toMatch(new RegExp(`^postgres://slm_user:[^@]+@postgres\\.${ns}\\.svc:5432/action_history$`));
+    expect(secret.stringData.REDIS_URL).toBe(`redis://redis.${ns}.svc:6379`);
+    const slices = objects.filter((o) => o.kind === 'EndpointSlice') as { endpoints: { addresses: string[] }[] }[];
+    expect(slices).toHaveLength(2);
+    for (const s of slices) expect(s.endpoints[0].addresses[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  test('every manifest the action applies is a valid Kubernetes object', () => {
+    const objects = leg.records.flatMap((r) => r.objects ?? []);
+    expect(objects.length).toBeGreaterThanOrEqual(6);
+    for (const o of objects) validateK8s(o);
+  });
+
+  test('the exposed service answers through its host port; endpoints and service-url say where', async () => {
+    const endpoints = JSON.parse(outputs.endpoints) as Record<string, string>;
+    expect(endpoints.datastorage).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(outputs['service-url']).toBe(endpoints.datastorage);
+    expect(leg.runner.exported().DATASTORAGE_URL).toBe(endpoints.datastorage);
+    const r = await fetch(`${endpoints.datastorage}/health`);
+    expect(r.status).toBe(200);
+    const patch = findRecord(leg.records, 'kubectl', 'patch', 'service', 'datastorage')!;
+    expect(patch).toBeDefined();
+  });
+
+  test('the generated kind config holds the node image, the workers, the port mappings and the merged user config', () => {
+    const config = findRecord(leg.records, 'kind', 'create', 'cluster')!.config as {
+      nodes: { role: string; image: string; extraMounts?: unknown[]; extraPortMappings?: { containerPort: number; hostPort: number; listenAddress: string }[] }[];
+      networking: unknown;
+    };
+    const image = nodeImageFor(DEFAULT_KIND_VERSION);
+    expect(config.nodes.map((n) => [n.role, n.image])).toEqual([['control-plane', image], ['worker', image]]);
+    const port = Number(new URL(JSON.parse(outputs.endpoints).datastorage).port);
+    expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 30100, hostPort: port, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
+    expect(config.nodes[0].extraMounts).toEqual([{ hostPath: '/tmp', containerPath: '/host-tmp' }]);
+    expect(config.networking).toEqual({ disableDefaultCNI: false });
+  });
+
+  test('the engine ran exactly the planned graph', () => {
+    const planned = planTasks(loadConfig('e2e.yaml', { workspace: ws.dir })).map((t) => [t.id, t.needs]);
+    expect(Object.entries(timings).map(([id, t]) => [id, t.needs])).toEqual(planned);
+  });
+
+  test('post deletes exactly this leg\'s cluster and containers', async () => {
+    const state = JSON.parse(leg.runner.saved().leg) as { clusterName: string; labels: Record<string, string> };
+    const records = await runPost(leg);
+    const deletes = records.filter((r) => r.tool === 'kind' && r.args[0] === 'delete');
+    expect(deletes.map((r) => r.args)).toEqual([['delete', 'cluster', '--name', state.clusterName]]);
+    const clusters = execFileSync(join(ROOT, '__tests__/bin/kind'), ['get', 'clusters'], { encoding: 'utf8' });
+    expect(clusters).toContain(otherCluster);
+    expect(clusters).not.toContain(state.clusterName);
+    expect(leftovers(state.labels).containers).toEqual([]);
+  });
+});
+
+describe('a failing cluster setup', () => {
+  test('diagnostics come first, before any delete; the error names the task', async () => {
+    const toolCache = await toolCacheWithStandins();
+    const ws = clusterWorkspace();
+    const leg = await runLeg(ws, toolCache, { STANDIN_UNREADY: 'datastorage' });
+    expect(leg.main.code).not.toBe(0);
+    expect(leg.main.stdout).toContain('::error::task "ready" failed');
+    const dir = leg.runner.outputs()['diagnostics-dir'];
+    expect(existsSync(join(dir, 'kind-logs', 'kind-version.txt'))).toBe(true);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['events.txt', 'pod-datastorage-7d4b9c-standin.describe.txt', 'pod-datastorage-7d4b9c-standin.log']));
+    expect(readdirSync(dir).some((f) => f.endsWith('-postgres.log'))).toBe(true);
+    const records = await runPost(leg);
+    const exportAt = records.findIndex((r) => r.tool === 'kind' && r.args[0] === 'export');
+    const deleteAt = records.findIndex((r) => r.tool === 'kind' && r.args[0] === 'delete');
+    expect(exportAt).toBeGreaterThanOrEqual(0);
+    expect(deleteAt).toBeGreaterThan(exportAt);
+    ws.remove();
+  });
+});
+
+describe('what the action renders, checked against the Kubernetes schemas', () => {
+  test('in-cluster PostgreSQL and Redis, the namespace, and the linked-container Service', () => {
+    const objects = [
+      namespaceObject('x-e2e'),
+      ...inClusterDependency({ role: 'postgres', namespace: 'x-e2e', image: 'postgres:16-alpine', port: 5432, nodePort: 30432, env: { POSTGRES_PASSWORD: 'p' }, probe: ['pg_isready'] }),
+      ...inClusterDependency({ role: 'redis', namespace: 'x-e2e', image: 'redis:7-alpine', port: 6379, nodePort: 30379, env: {}, probe: ['redis-cli', 'ping'] }),
+      ...externalDependency('postgres', 'x-e2e', 5432, '172.18.0.5'),
+    ];
+    for (const o of objects) validateK8s(o);
+    expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'Secret', 'Deployment', 'Service', 'Deployment', 'Service', 'Service', 'EndpointSlice']);
+  });
+
+  test('the kind config is YAML that names no cluster (identity does) and keeps the user\'s extra nodes', () => {
+    const ws = makeWorkspace({ 'k.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: fixed\nnodes: [{ role: control-plane }, { role: worker }, { role: worker, labels: { tier: db } }]\n' });
+    const c = parse(JSON.stringify(kindConfig({ nodeImage: 'img', workers: 1, portMappings: [], userConfig: join(ws.dir, 'k.yaml') }))) as { name?: string; nodes: { role: string; image: string; labels?: unknown }[] };
+    expect(c.name).toBeUndefined();
+    expect(c.nodes).toEqual([{ role: 'control-plane', image: 'img' }, { role: 'worker', image: 'img' }, { role: 'worker', image: 'img', labels: { tier: 'db' } }]);
+    ws.write('bad.yaml', 'kind: Pod\n');
+    expect(() => kindConfig({ nodeImage: 'img', workers: 0, portMappings: [], userConfig: join(ws.dir, 'bad.yaml') })).toThrow('cluster.kindConfig');
+    ws.remove();
+  });
+});

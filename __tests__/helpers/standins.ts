@@ -1,0 +1,45 @@
+/**
+ * The kind and kubectl stand-ins, installed the way a warm runner has them: in the tool-cache at
+ * the pinned versions, so the action's real install path finds them and puts them on PATH.
+ */
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tc from '@actions/tool-cache';
+import { DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../src/tools/releases.js';
+import { currentPlatform } from '../../src/tools/platform.js';
+import { ROOT } from './run.js';
+
+export interface StandinRecord {
+  tool: 'kind' | 'kubectl';
+  args: string[];
+  start: number;
+  end: number;
+  code: number;
+  config?: Record<string, unknown>;
+  objects?: Record<string, unknown>[];
+}
+
+export async function toolCacheWithStandins(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'standin-tc-'));
+  const saved = process.env.RUNNER_TOOL_CACHE;
+  process.env.RUNNER_TOOL_CACHE = root;
+  const temp = mkdtempSync(join(tmpdir(), 'standin-bin-'));
+  for (const [tool, version] of [['kind', DEFAULT_KIND_VERSION], ['kubectl', DEFAULT_KUBECTL_VERSION]] as const) {
+    const file = join(temp, tool);
+    writeFileSync(file, `#!/bin/sh\nexec node ${join(ROOT, '__tests__/bin/standin', `${tool}.mjs`)} "$@"\n`);
+    chmodSync(file, 0o755);
+    await tc.cacheFile(file, tool, tool, version.replace(/^v/, ''), currentPlatform().arch);
+  }
+  process.env.RUNNER_TOOL_CACHE = saved;
+  return root;
+}
+
+export function readRecords(log: string): StandinRecord[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StandinRecord);
+}
+
+export function findRecord(records: StandinRecord[], tool: string, ...words: string[]): StandinRecord | undefined {
+  return records.find((r) => r.tool === tool && words.every((w) => r.args.includes(w)));
+}

@@ -1,0 +1,46 @@
+/**
+ * Evidence from the cluster, collected before anything is deleted: `kind export logs`, the
+ * namespace's events, and `describe` plus the logs (current and previous container) of every
+ * pod that is not Ready. Each part is best-effort: one failing does not lose the others.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kind } from './kind.js';
+import type { Kubectl } from './kubectl.js';
+
+interface PodList {
+  items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+}
+
+export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, namespace: string, dir: string, mask: (t: string) => string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const keep = (name: string, text: string): void => {
+    const file = join(dir, name);
+    writeFileSync(file, mask(text));
+    written.push(file);
+  };
+  await kind.exportLogs(join(dir, 'kind-logs'));
+  written.push(join(dir, 'kind-logs'));
+  const events = await kubectl.run(['get', 'events', '--namespace', namespace, '--sort-by=.lastTimestamp'], { allowFailure: true, quietStdout: true });
+  keep('events.txt', events.stdout + events.stderr);
+  const pods = await kubectl.run(['get', 'pods', '--namespace', namespace, '--output', 'json'], { allowFailure: true, quietStdout: true });
+  let list: PodList = { items: [] };
+  try {
+    list = JSON.parse(pods.stdout) as PodList;
+  } catch {
+    keep('pods.txt', pods.stdout + pods.stderr);
+  }
+  for (const pod of list.items) {
+    const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    if (ready) continue;
+    const name = pod.metadata.name;
+    const describe = await kubectl.run(['describe', 'pod', name, '--namespace', namespace], { allowFailure: true, quietStdout: true });
+    keep(`pod-${name}.describe.txt`, describe.stdout + describe.stderr);
+    const logs = await kubectl.run(['logs', name, '--namespace', namespace, '--all-containers'], { allowFailure: true, quietStdout: true });
+    keep(`pod-${name}.log`, logs.stdout + logs.stderr);
+    const previous = await kubectl.run(['logs', name, '--namespace', namespace, '--all-containers', '--previous'], { allowFailure: true, quietStdout: true });
+    keep(`pod-${name}.previous.log`, previous.stdout + previous.stderr);
+  }
+  return written;
+}

@@ -1,0 +1,61 @@
+/**
+ * The kind config for this leg: the node image, the workers, and an extraPortMapping on
+ * 127.0.0.1 for every NodePort that must be reached from the runner (exposed services, and
+ * dependencies placed in the cluster). The user's `kindConfig` is merged in: its top-level keys
+ * (networking, featureGates, kubeadm and containerd patches) are kept, and its nodes lend their
+ * fields (mounts, labels, patches) to ours by position, while the image and the port mappings
+ * the action needs are always kept.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+export interface PortMapping {
+  /** The NodePort inside the node container. */
+  containerPort: number;
+  hostPort: number;
+}
+
+export interface KindConfigInput {
+  nodeImage: string;
+  workers: number;
+  portMappings: PortMapping[];
+  /** Path of the user's kind config, already checked to exist. */
+  userConfig?: string;
+}
+
+type Node = Record<string, unknown> & { role?: string; extraPortMappings?: unknown[] };
+
+export function readUserKindConfig(file: string): Record<string, unknown> {
+  const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`cluster.kindConfig: ${file} is not a YAML mapping`);
+  if (doc.kind !== undefined && doc.kind !== 'Cluster') throw new Error(`cluster.kindConfig: ${file} has kind "${String(doc.kind)}", expected "Cluster"`);
+  if (doc.apiVersion !== undefined && doc.apiVersion !== 'kind.x-k8s.io/v1alpha4') {
+    throw new Error(`cluster.kindConfig: ${file} has apiVersion "${String(doc.apiVersion)}", expected "kind.x-k8s.io/v1alpha4"`);
+  }
+  if (doc.nodes !== undefined && !Array.isArray(doc.nodes)) throw new Error(`cluster.kindConfig: ${file}: nodes must be a list`);
+  return doc;
+}
+
+export function kindConfig(input: KindConfigInput): Record<string, unknown> {
+  const user = input.userConfig ? readUserKindConfig(input.userConfig) : {};
+  const userNodes = (user.nodes as Node[] | undefined) ?? [];
+  const ours: Node[] = [
+    {
+      role: 'control-plane',
+      extraPortMappings: input.portMappings.map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: '127.0.0.1', protocol: 'TCP' })),
+    },
+    ...Array.from({ length: input.workers }, () => ({ role: 'worker' })),
+  ];
+  // The user may declare more nodes than we would (extra workers): they are kept.
+  const count = Math.max(ours.length, userNodes.length);
+  const nodes = Array.from({ length: count }, (_, i) => {
+    const mine = ours[i] ?? { role: userNodes[i]?.role ?? 'worker' };
+    const theirs = userNodes[i] ?? {};
+    const { extraPortMappings: ourMappings = [], ...rest } = mine;
+    const mappings = [...((theirs.extraPortMappings as unknown[]) ?? []), ...ourMappings];
+    return { ...theirs, ...rest, image: input.nodeImage, ...(mappings.length ? { extraPortMappings: mappings } : {}) };
+  });
+  // `name` comes from identity (kind's --name), never from the file, so legs cannot collide.
+  const { nodes: _nodes, name: _name, ...top } = user;
+  return { ...top, kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', nodes };
+}

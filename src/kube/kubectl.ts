@@ -1,0 +1,34 @@
+/** kubectl against this leg's own kubeconfig, typed for what the action needs. */
+import { stringify } from 'yaml';
+import type { Call } from '../docker/docker.js';
+import type { CommandRunner } from '../exec/runner.js';
+import type { K8sObject } from './manifests.js';
+
+export class Kubectl {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly kubeconfig: string,
+  ) {}
+
+  run(args: string[], call: Call & { input?: string; allowFailure?: boolean; quietStdout?: boolean } = {}) {
+    return this.runner.run('kubectl', ['--kubeconfig', this.kubeconfig, ...args], call);
+  }
+
+  /** Applies objects or manifest text through stdin, so rendered secrets never touch the disk. */
+  async apply(objects: K8sObject[] | string, call: Call = {}): Promise<void> {
+    const input = typeof objects === 'string' ? objects : objects.map((o) => stringify(o)).join('---\n');
+    await this.run(['apply', '--filename', '-'], { ...call, input });
+  }
+
+  async nodesReady(timeoutSeconds: number, call: Call = {}): Promise<void> {
+    await this.run(['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${timeoutSeconds}s`], call);
+  }
+
+  async rolloutStatus(namespace: string, target: string, timeoutSeconds: number, call: Call = {}): Promise<void> {
+    await this.run(['rollout', 'status', target, '--namespace', namespace, `--timeout=${timeoutSeconds}s`], call);
+  }
+
+  async patchService(namespace: string, name: string, patch: string, call: Call = {}): Promise<void> {
+    await this.run(['patch', 'service', name, '--namespace', namespace, '--patch', patch], call);
+  }
+}
