@@ -8,12 +8,13 @@ import { loadConfig } from '../src/config/load.js';
 import { inClusterDependency, namespaceObject, externalDependency } from '../src/kube/manifests.js';
 import { kindConfig } from '../src/kube/kind-config.js';
 import { planTasks } from '../src/plan/plan.js';
-import { DEFAULT_KIND_VERSION, nodeImageFor } from '../src/tools/releases.js';
 import { leftovers } from './helpers/docker.js';
 import { validateK8s } from './helpers/k8s-schema.js';
 import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
 import { findRecord, readRecords, toolCacheWithStandins, type StandinRecord } from './helpers/standins.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+const NODE_IMAGE = 'ds-e2e-test/kind-node:standin';
 
 const ENV = `name: ds-cluster
 cluster:
@@ -64,7 +65,8 @@ async function runLeg(ws: Workspace, toolCache: string, extra: NodeJS.ProcessEnv
   const runner = new RunnerFiles();
   const log = join(runner.dir, 'standin.log');
   const env = { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: toolCache, STANDIN_LOG: log, ...extra };
-  const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false' }, env));
+  // The node image is the stand-in node's, present on the host, as a warm runner would have it.
+  const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false', 'node-image': NODE_IMAGE }, env));
   return { runner, main, records: readRecords(log), log, env };
 }
 
@@ -105,6 +107,11 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
     const built = outputs?.images && (JSON.parse(outputs.images) as Record<string, string>).datastorage;
     if (built) execFileSync('docker', ['rmi', '--force', built], { stdio: 'pipe' });
     ws.remove();
+  });
+
+  test('the node image comes from the host (or the cache), before the cluster needs it', () => {
+    expect(leg.main.stdout).toContain('node image source: present');
+    expect(timings.cluster.needs).toContain('pull:node-image');
   });
 
   test('the setup succeeds and hands over a kubeconfig of its own, mode 0600', () => {
@@ -168,8 +175,7 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
       nodes: { role: string; image: string; extraMounts?: unknown[]; extraPortMappings?: { containerPort: number; hostPort: number; listenAddress: string }[] }[];
       networking: unknown;
     };
-    const image = nodeImageFor(DEFAULT_KIND_VERSION);
-    expect(config.nodes.map((n) => [n.role, n.image])).toEqual([['control-plane', image], ['worker', image]]);
+    expect(config.nodes.map((n) => [n.role, n.image])).toEqual([['control-plane', NODE_IMAGE], ['worker', NODE_IMAGE]]);
     const port = Number(new URL(JSON.parse(outputs.endpoints).datastorage).port);
     expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 30100, hostPort: port, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
     expect(config.nodes[0].extraMounts).toEqual([{ hostPath: '/tmp', containerPath: '/host-tmp' }]);
@@ -177,7 +183,9 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
   });
 
   test('the engine ran exactly the planned graph', () => {
-    const planned = planTasks(loadConfig('e2e.yaml', { workspace: ws.dir })).map((t) => [t.id, t.needs]);
+    const config = loadConfig('e2e.yaml', { workspace: ws.dir });
+    config.cluster!.nodeImage = NODE_IMAGE;
+    const planned = planTasks(config).map((t) => [t.id, t.needs]);
     expect(Object.entries(timings).map(([id, t]) => [id, t.needs])).toEqual(planned);
   });
 

@@ -18,11 +18,11 @@ describe('plan', () => {
     const r = await runCli(['plan', '-c', 'examples/datastorage/e2e.yaml'], { env: { PATH: nodeOnlyPath(), HOME: tmpdir() } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^cluster\s+60s\s+install:kind, install:kubectl/m);
+    expect(r.stdout).toMatch(/^cluster\s+60s\s+install:kind, install:kubectl, pull:node-image/m);
     expect(r.stdout).toMatch(/^build:datastorage\s+30s\s+-$/m);
     expect(r.stdout).toMatch(/^load:datastorage\s+20s\s+build:datastorage, cluster$/m);
-    expect(r.stdout).toContain('critical path (*): install:kind -> cluster -> preload:postgres -> postgres -> migrate -> deploy -> ready');
-    expect(r.stdout).toMatch(/estimated wall time: 223s \(one after another: \d+s\)/);
+    expect(r.stdout).toContain('critical path (*): pull:node-image -> cluster -> preload:postgres -> postgres -> migrate -> deploy -> ready');
+    expect(r.stdout).toMatch(/estimated wall time: 225s \(one after another: \d+s\)/);
   });
 
   test('builds and dependency containers start at t=0; migrations need only PostgreSQL', () => {
@@ -46,7 +46,7 @@ describe('plan', () => {
     const text = describePlan(planTasks(c));
     const wall = Number(/estimated wall time: (\d+)s/.exec(text)![1]);
     expect(wall).toBeLessThanOrEqual(150);
-    expect(text).toContain('install:kind -> cluster -> load:datastorage -> deploy -> ready');
+    expect(text).toContain('pull:node-image -> cluster -> load:datastorage -> deploy -> ready');
   });
 
   test('no cluster: no tool installs, no cluster tasks', () => {

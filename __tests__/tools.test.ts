@@ -164,7 +164,8 @@ describe('the action', () => {
     const r = await runAction(
       'main',
       runner.processEnv(
-        { config: 'e2e.yaml', 'kind-url': mirror.kindUrl, 'kubectl-url': mirror.kubectlUrl, 'kind-version': 'v0.99.9', 'kubectl-version': '1.34', cache: 'false' },
+        // a node image on the host, so nothing but the two tools is fetched
+        { config: 'e2e.yaml', 'kind-url': mirror.kindUrl, 'kubectl-url': mirror.kubectlUrl, 'kind-version': 'v0.99.9', 'kubectl-version': '1.34', cache: 'false', 'node-image': 'ds-e2e-test/kind-node:standin' },
         { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: join(temp, 'tc') },
       ),
     );

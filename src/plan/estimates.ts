@@ -5,6 +5,7 @@
  */
 export const ESTIMATE_SECONDS = {
   'install-tool': 3, // (ours) a tool-cache miss: download and verify one binary
+  'pull-node-image': 5, // (ours) split out of DESIGN's 60 s cluster creation, so it can come from the cache
   'create-cluster': 60, // create kind cluster
   'build-image': 30, // build image
   'load-image': 20, // load image into kind

@@ -12,6 +12,7 @@ export type Dependency = 'postgres' | 'redis';
 
 export type Step =
   | { kind: 'install-tool'; tool: 'kind' | 'kubectl' }
+  | { kind: 'pull-node-image' }
   | { kind: 'create-cluster' }
   | { kind: 'create-namespace' }
   | { kind: 'build-image'; image: string }
@@ -45,7 +46,8 @@ export function planTasks(config: Config): PlannedTask[] {
   if (config.cluster) {
     const kind = add('install:kind', [], { kind: 'install-tool', tool: 'kind' }, 'install-tool');
     const kubectl = add('install:kubectl', [], { kind: 'install-tool', tool: 'kubectl' }, 'install-tool');
-    cluster = add('cluster', [kind, kubectl], { kind: 'create-cluster' }, 'create-cluster');
+    const node = add('pull:node-image', [], { kind: 'pull-node-image' }, 'pull-node-image');
+    cluster = add('cluster', [kind, kubectl, node], { kind: 'create-cluster' }, 'create-cluster');
     namespace = add('namespace', [cluster], { kind: 'create-namespace' }, 'create-namespace');
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { substitute } from '../config/placeholders.js';
 import { waitUntilReady } from '../deps/readiness.js';
 import type { TaskContext } from '../engine/types.js';
+import { ensureImage } from '../docker/images.js';
 import { waitForHttp } from '../kube/health.js';
 import { kindConfig, type PortMapping } from '../kube/kind-config.js';
 import type { Kind } from '../kube/kind.js';
@@ -32,12 +33,30 @@ const PROBES: Record<Dependency, (ctx: StepContext) => string[]> = {
   redis: () => ['redis-cli', 'ping'],
 };
 
+function nodeImage(ctx: StepContext): string {
+  const cluster = ctx.config.cluster!;
+  return nodeImageFor(kindVersion({ version: ctx.options.kindVersion }), cluster.kubernetes, cluster.nodeImage);
+}
+
 export async function clusterStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
   const c = ctx.cluster;
   if (!c) throw new Error(`step "${step.kind}" needs a cluster, and this environment has none`);
   const call = { signal: task.signal, log: task.log };
   const ns = ctx.config.namespace;
   switch (step.kind) {
+    case 'pull-node-image': {
+      // kind would pull it itself; pulled here it comes from the host or the cache, keyed by its
+      // reference, so legs on one Kubernetes version share it and other versions do not.
+      const source = await ensureImage(ctx.docker, nodeImage(ctx), {
+        ...call,
+        cache: ctx.cache,
+        workspace: ctx.config.workspace,
+        platform: `${ctx.platform.os}-${ctx.platform.arch}`,
+        later: ctx.later,
+      });
+      task.log.write(`node image source: ${source}\n`);
+      return;
+    }
     case 'create-cluster': {
       mkdirSync(ctx.identity.workDir, { recursive: true, mode: 0o700 });
       if (await c.kind.exists(call)) {
@@ -46,7 +65,7 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
       }
       const cluster = ctx.config.cluster!;
       const config = kindConfig({
-        nodeImage: nodeImageFor(kindVersion({ version: ctx.options.kindVersion }), cluster.kubernetes, cluster.nodeImage),
+        nodeImage: nodeImage(ctx),
         workers: cluster.workers,
         portMappings: [...c.ports.values()],
         userConfig: cluster.kindConfig,
