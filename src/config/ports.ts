@@ -18,7 +18,7 @@ export async function reservePorts(count: number, owner: string, dir = PORTS_DIR
   for (let tries = 0; ports.length < count; tries++) {
     if (tries > count * 50) throw new Error(`could not reserve ${count} free host ports in ${dir}`);
     const port = await osFreePort();
-    if (!ports.includes(port) && claim(dir, port, owner)) ports.push(port);
+    if (!ports.includes(port) && claimPort(dir, port, owner)) ports.push(port);
   }
   return ports;
 }
@@ -40,7 +40,8 @@ export function releasePorts(owner: string, dir = PORTS_DIR): number[] {
   return released;
 }
 
-function claim(dir: string, port: number, owner: string): boolean {
+/** Claims one port for `owner`; false when a live process of another leg holds it. */
+export function claimPort(dir: string, port: number, owner: string): boolean {
   const file = join(dir, String(port));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

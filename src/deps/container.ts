@@ -15,13 +15,17 @@ export const roleLabel = `${LABEL_PREFIX}.role`;
 export interface StartedContainer {
   container: string;
   hostPort: number;
-  /** The URL the runner uses: through the published port. */
+  /** The URL the runner uses: through the published port, or under act the container's name. */
   url: string;
   readyMs: number;
 }
 
 export interface StartOptions {
   name: string;
+  /** A network to join as well (act: the job container's). */
+  network?: string;
+  /** How the runner reaches the container, given its published host port. Default: 127.0.0.1 and that port. */
+  via?: (hostPort: number) => { host: string; port: number };
   labels: Record<string, string>;
   readyTimeoutMs: number;
   signal?: AbortSignal;
@@ -39,19 +43,21 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
       labels: { ...opts.labels, [roleLabel]: preset.role },
       env: preset.env,
       publish: [preset.port],
+      network: opts.network,
     },
     call,
   );
   const hostPort = await docker.hostPort(opts.name, preset.port, call);
-  opts.log?.write(`${preset.role}: ${opts.name} published on 127.0.0.1:${hostPort}\n`);
+  const at = opts.via?.(hostPort) ?? { host: '127.0.0.1', port: hostPort };
+  opts.log?.write(`${preset.role}: ${opts.name} published on 127.0.0.1:${hostPort}; reached at ${at.host}:${at.port}\n`);
   try {
-    const readyMs = await waitUntilReady(`${preset.role} (${opts.name})`, () => preset.probe('127.0.0.1', hostPort), {
+    const readyMs = await waitUntilReady(`${preset.role} (${opts.name})`, () => preset.probe(at.host, at.port), {
       timeoutMs: opts.readyTimeoutMs,
       signal: opts.signal,
       alive: () => docker.isRunning(opts.name),
     });
     opts.log?.write(`${preset.role}: ready after ${readyMs} ms\n`);
-    return { container: opts.name, hostPort, url: preset.url('127.0.0.1', hostPort), readyMs };
+    return { container: opts.name, hostPort, url: preset.url(at.host, at.port), readyMs };
   } catch (err) {
     if (!(err instanceof NotReadyError)) throw err;
     const tail = (await docker.logs(opts.name, 20)).trimEnd();

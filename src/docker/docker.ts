@@ -104,6 +104,18 @@ export class Docker {
     return r.stdout.trim() === 'true';
   }
 
+  /** The full id of a container by name or id, or undefined when docker knows none. */
+  async containerId(nameOrId: string, call: Call = {}): Promise<string | undefined> {
+    const r = await this.tryRun(['inspect', '--type', 'container', '--format', '{{.Id}}', nameOrId], call);
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>, call: Call = {}): Promise<void> {
+    const args = ['network', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name];
+    const r = await this.runner.run(this.engine, args, { ...call, allowFailure: true });
+    if (r.code !== 0 && !/already exists/i.test(r.stderr)) throw new Error(`could not create network ${name}: ${r.stderr.trim()}`);
+  }
+
   /** Joins a container to a network; already joined is fine. */
   async connectNetwork(network: string, container: string, call: Call = {}): Promise<void> {
     const r = await this.runner.run(this.engine, ['network', 'connect', network, container], { ...call, allowFailure: true });
@@ -148,7 +160,14 @@ export class Docker {
     await this.runner.run(this.engine, ['rm', '--force', '--volumes', ...names], { ...call, allowFailure: true });
   }
 
+  /** Detaches whatever is still attached (act's job container), then removes the networks. */
   async removeNetworks(names: string[], call: Call = {}): Promise<void> {
+    for (const name of names) {
+      const attached = await this.tryRun(['network', 'inspect', '--format', '{{range $id, $c := .Containers}}{{$id}} {{end}}', name], call);
+      for (const id of attached.stdout.split(/\s+/).filter(Boolean)) {
+        await this.tryRun(['network', 'disconnect', '--force', name, id], call);
+      }
+    }
     if (names.length === 0) return;
     await this.runner.run(this.engine, ['network', 'rm', ...names], { ...call, allowFailure: true });
   }

@@ -31,6 +31,11 @@ export class Kind {
     );
   }
 
+  /** A kubeconfig whose server is the control-plane node's name on kind's network (for act). */
+  async internalKubeconfig(call: Call = {}): Promise<string> {
+    return (await this.run(['get', 'kubeconfig', '--internal', '--name', this.clusterName], call)).stdout;
+  }
+
   /** Onto every node of the cluster. */
   async loadImage(ref: string, call: Call = {}): Promise<void> {
     await this.run(['load', 'docker-image', ref, '--name', this.clusterName], call);

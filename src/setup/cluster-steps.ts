@@ -2,7 +2,7 @@
  * The steps that need a cluster: create it, the namespace, image loads, dependencies in the
  * cluster or linked into it, the deploy and the waits. Each case is a few calls into `kube/`.
  */
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { substitute } from '../config/placeholders.js';
 import { waitUntilReady } from '../deps/readiness.js';
@@ -32,6 +32,11 @@ const PROBES: Record<Dependency, (ctx: StepContext) => string[]> = {
   postgres: (ctx) => ['pg_isready', '--username', ctx.config.postgres!.user, '--dbname', ctx.config.postgres!.database],
   redis: () => ['redis-cli', 'ping'],
 };
+
+/** A NodePort as the job reaches it: the reserved host port, or under act the node container itself. */
+function nodeAddress(ctx: StepContext, m: PortMapping): { host: string; port: number } {
+  return ctx.reach.kind === 'container' ? { host: `${ctx.identity.clusterName}-control-plane`, port: m.containerPort } : { host: '127.0.0.1', port: m.hostPort };
+}
 
 function nodeImage(ctx: StepContext): string {
   const cluster = ctx.config.cluster!;
@@ -71,6 +76,11 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
         userConfig: cluster.kindConfig,
       });
       await c.kind.create(config, { config: join(ctx.identity.workDir, 'kind.yaml'), kubeconfig: ctx.identity.kubeconfig }, 120, call);
+      if (ctx.reach.kind === 'container') {
+        // act: the job container joins kind's network and talks to the API server by its node name
+        await ctx.docker.connectNetwork(c.network, ctx.reach.job, call);
+        writeFileSync(ctx.identity.kubeconfig, await c.kind.internalKubeconfig(call));
+      }
       chmodSync(ctx.identity.kubeconfig, 0o600);
       await c.kubectl.nodesReady(120, call);
       await c.kubectl.rolloutStatus('kube-system', 'deployment/coredns', 120, call);
@@ -91,11 +101,12 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
       );
       await c.kubectl.rolloutStatus(ns, `deployment/${step.dep}`, ROLLOUT_SECONDS, call);
       // the rollout says the probe passed inside; this says the runner reaches it through its port
-      await waitUntilReady(`${step.dep} through 127.0.0.1:${mapping.hostPort}`, () => p.probe('127.0.0.1', mapping.hostPort), {
+      const at = nodeAddress(ctx, mapping);
+      await waitUntilReady(`${step.dep} through ${at.host}:${at.port}`, () => p.probe(at.host, at.port), {
         timeoutMs: ctx.readyTimeoutMs,
         signal: task.signal,
       });
-      publishDependency(step.dep, ctx, { host: `${step.dep}.${ns}.svc`, port: p.port }, p.url('127.0.0.1', mapping.hostPort));
+      publishDependency(step.dep, ctx, { host: `${step.dep}.${ns}.svc`, port: p.port }, p.url(at.host, at.port));
       return;
     }
     case 'link-dependency': {
@@ -118,7 +129,8 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
     case 'ready': {
       for (const target of ctx.config.deploy!.wait) await c.kubectl.rolloutStatus(ns, target, ROLLOUT_SECONDS, call);
       for (const [name, e] of Object.entries(ctx.config.deploy!.expose)) {
-        const url = `http://127.0.0.1:${c.ports.get(`expose:${name}`)!.hostPort}`;
+        const at = nodeAddress(ctx, c.ports.get(`expose:${name}`)!);
+        const url = `http://${at.host}:${at.port}`;
         const ms = await waitForHttp(`${url}${e.health ?? '/'}`, { timeoutMs: ROLLOUT_SECONDS * 1000, signal: task.signal });
         task.log.write(`${name}: ${url}${e.health ?? '/'} answered 2xx after ${ms} ms\n`);
         ctx.outputs.endpoints[name] = url;

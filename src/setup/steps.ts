@@ -22,6 +22,7 @@ import type { Platform } from '../tools/platform.js';
 import { installKind, installKubectl } from '../tools/tools.js';
 import type { Outputs, Services, SetupOptions } from './context.js';
 import { clusterStep, type ClusterContext } from './cluster-steps.js';
+import type { Reach } from './reach.js';
 
 export interface StepContext {
   config: Config;
@@ -43,6 +44,8 @@ export interface StepContext {
   later: Later;
   /** Present when the environment has a cluster. */
   cluster?: ClusterContext;
+  /** How the job reaches what this leg runs: the host's 127.0.0.1, or container names (act). */
+  reach: Reach;
 }
 
 export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
@@ -90,10 +93,15 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
     }
     case 'start-dependency': {
       if (ctx.config[step.dep]!.placement === 'cluster') return clusterStep(step, ctx, task);
-      const started = await startContainer(ctx.docker, preset(step.dep, ctx), {
-        name: ctx.identity.container(step.dep),
+      const p = preset(step.dep, ctx);
+      const name = ctx.identity.container(step.dep);
+      const inContainer = ctx.reach.kind === 'container' ? ctx.reach : undefined;
+      const started = await startContainer(ctx.docker, p, {
+        name,
         labels: ctx.identity.labels,
         readyTimeoutMs: ctx.readyTimeoutMs,
+        network: inContainer?.network,
+        via: inContainer ? () => ({ host: name, port: p.port }) : undefined,
         ...call,
       });
       // With a cluster, link-dependency gives it its in-cluster name; without, the runner's address is the only one.

@@ -25,6 +25,7 @@ import { writeClusterDiagnostics } from '../kube/diagnostics.js';
 import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
 import type { ClusterContext } from './cluster-steps.js';
+import { detectReach } from './reach.js';
 
 export interface UpResult {
   result: GraphResult;
@@ -61,6 +62,7 @@ export async function up(
   const cluster = config.cluster ? await clusterContext(config, identity, services) : undefined;
   const ctx: StepContext = {
     cluster,
+    reach: await detectReach(process.env, docker, identity, services.logger),
     config,
     identity,
     options,

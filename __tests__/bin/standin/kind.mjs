@@ -67,6 +67,13 @@ if (verb === 'version') {
   const nodes = nodesOf(name);
   if (nodes.length) docker(['rm', '--force', '--volumes', ...nodes]);
   record('kind', all, 0);
+} else if (cmd === 'get kubeconfig') {
+  const { flags } = parse('kind', all, rest, { name: 'value', internal: 'bool' });
+  const name = flags.name ?? 'kind';
+  if (nodesOf(name).length === 0) fail('kind', all, `ERROR: could not locate any control plane nodes for cluster named '${name}'`);
+  const server = flags.internal ? `https://${name}-control-plane:6443` : 'https://127.0.0.1:6443';
+  process.stdout.write(`apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: ${server}\n  name: kind-${name}\ncontexts:\n- context:\n    cluster: kind-${name}\n    user: kind-${name}\n  name: kind-${name}\ncurrent-context: kind-${name}\nusers:\n- name: kind-${name}\n  user:\n    token: stand-in\n`);
+  record('kind', all, 0);
 } else if (cmd === 'load docker-image') {
   const { flags, positionals } = parse('kind', all, rest, { name: 'value', nodes: 'value' });
   const name = flags.name ?? 'kind';

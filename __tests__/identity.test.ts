@@ -1,0 +1,131 @@
+import { describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createClient } from 'redis';
+import { canonicalJson, computeIdentity, fitName } from '../src/config/identity.js';
+import { claimPort, releasePorts, reservePorts } from '../src/config/ports.js';
+import { leftovers } from './helpers/docker.js';
+import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
+
+const base = { name: 'datastorage', configFile: '/repo/.github/e2e/datastorage.yaml', runId: '42', runAttempt: '1', host: 'runner-1' };
+
+describe('identity', () => {
+  test('the same inputs give the same names; any difference gives other names', () => {
+    const a = computeIdentity({ ...base, matrix: '{"kubernetes":"v1.33.1"}' });
+    expect(computeIdentity({ ...base, matrix: '{"kubernetes":"v1.33.1"}' })).toMatchObject({ clusterName: a.clusterName, kubeconfig: a.kubeconfig });
+    const others = [
+      { ...base, matrix: '{"kubernetes":"v1.34.0"}' },
+      { ...base, matrix: '{"kubernetes":"v1.33.1"}', runAttempt: '2' },
+      { ...base, matrix: '{"kubernetes":"v1.33.1"}', runId: '43' },
+      { ...base, matrix: '{"kubernetes":"v1.33.1"}', host: 'runner-2' },
+      { ...base, matrix: '{"kubernetes":"v1.33.1"}', configFile: '/repo/other.yaml' },
+    ].map((i) => computeIdentity(i));
+    const names = new Set([a, ...others].map((i) => i.clusterName));
+    expect(names.size).toBe(6);
+    const paths = new Set([a, ...others].map((i) => i.kubeconfig));
+    expect(paths.size).toBe(6);
+  });
+
+  test('a matrix with nested values identifies the leg whatever its key order', () => {
+    const x = computeIdentity({ ...base, matrix: '{"svc":{"name":"ds","tags":["a","b"]},"k8s":"v1.33.1"}' });
+    const y = computeIdentity({ ...base, matrix: '{"k8s":"v1.33.1","svc":{"tags":["a","b"],"name":"ds"}}' });
+    const z = computeIdentity({ ...base, matrix: '{"k8s":"v1.33.1","svc":{"tags":["b","a"],"name":"ds"}}' });
+    expect(x.clusterName).toBe(y.clusterName);
+    expect(z.clusterName).not.toBe(x.clusterName);
+    expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+  });
+
+  test('names stay valid for kind and docker: lowercase, [a-z0-9-], short, a hash suffix when cut', () => {
+    const long = computeIdentity({ ...base, name: 'a'.repeat(30), matrix: '{"x":1}' });
+    expect(long.clusterName.length).toBeLessThanOrEqual(40);
+    expect(long.clusterName).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+    expect(`${long.clusterName}-control-plane`.length).toBeLessThanOrEqual(63);
+    const cut = fitName('Service_With Odd*Chars and a very, very long name indeed!!', 40);
+    expect(cut).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+    expect(cut.length).toBeLessThanOrEqual(40);
+    expect(cut).toMatch(/-[0-9a-f]{6}$/);
+    expect(fitName('Service_With Odd*Chars and a very, very long name indeed!?', 40)).not.toBe(cut);
+    expect(fitName('short-Name_1', 40)).toBe('short-name-1');
+  });
+
+  test('labels, containers, the kubeconfig and the work folder all derive from the one name', () => {
+    const i = computeIdentity({ ...base, matrix: '{}', tempRoot: '/runner/_temp' });
+    expect(i.labels).toEqual({ 'io.github.ds-e2e-setup.leg': i.clusterName, 'io.github.ds-e2e-setup.env': 'datastorage' });
+    expect(i.container('postgres')).toBe(`${i.clusterName}-postgres`);
+    expect(i.workDir).toBe(`/runner/_temp/ds-e2e-setup/${i.clusterName}`);
+    expect(i.kubeconfig).toBe(`${i.workDir}/kubeconfig`);
+    expect(i.diagnosticsDir).toBe(`${i.workDir}/diagnostics`);
+  });
+});
+
+describe('host ports', () => {
+  test('processes reserving at the same moment never get the same port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ports-'));
+    const script = `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/config/ports.ts'))};\nconsole.log(JSON.stringify(await reservePorts(20, process.argv[2], ${JSON.stringify(dir)})));`;
+    const file = join(dir, 'reserve.mts');
+    writeFileSync(file, script);
+    const run = (owner: string) =>
+      new Promise<number[]>((resolve, reject) => {
+        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [file, owner]);
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`exit ${code}`))));
+      });
+    const results = await Promise.all(['leg-a', 'leg-b', 'leg-c', 'leg-d'].map(run));
+    const all = results.flat();
+    expect(all).toHaveLength(80);
+    expect(new Set(all).size).toBe(80);
+  });
+
+  test('a reservation whose owner is gone is taken over; release frees only the owner\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ports-'));
+    const mine = await reservePorts(3, 'leg-a', dir);
+    const theirs = await reservePorts(2, 'leg-b', dir);
+    expect(readdirSync(dir).sort()).toEqual([...mine, ...theirs].map(String).sort());
+    expect(releasePorts('leg-a', dir).sort()).toEqual([...mine].sort());
+    expect(readdirSync(dir).sort()).toEqual(theirs.map(String).sort());
+    // held by a live process of another leg: refused; left by a process that is gone: taken over
+    expect(claimPort(dir, theirs[0], 'leg-c')).toBe(false);
+    writeFileSync(join(dir, String(theirs[1])), JSON.stringify({ owner: 'leg-gone', pid: 2 ** 22 + 1 }));
+    expect(claimPort(dir, theirs[1], 'leg-c')).toBe(true);
+    expect(releasePorts('leg-c', dir)).toEqual([theirs[1]]);
+  });
+});
+
+describe('two matrix legs of one environment on one host, at the same moment', () => {
+  test('both succeed with their own names, ports and paths; cleaning one leaves the other reachable', async () => {
+    const legs = ['{"shard":1}', '{"shard":2}'].map((matrix) => ({ matrix, runner: new RunnerFiles() }));
+    const env = { GITHUB_WORKSPACE: ROOT, GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '1' };
+    const mains = await Promise.all(
+      legs.map((l) => runAction('main', l.runner.processEnv({ config: 'examples/datastorage/integration.yaml', cache: 'false', matrix: l.matrix }, env))),
+    );
+    expect(mains.map((m) => m.code)).toEqual([0, 0]);
+    const [a, b] = legs.map((l) => ({ outputs: l.runner.outputs(), state: JSON.parse(l.runner.saved().leg) as { clusterName: string; kubeconfig: string; workDir: string; labels: Record<string, string> } }));
+    expect(a.state.clusterName).not.toBe(b.state.clusterName);
+    expect(a.state.kubeconfig).not.toBe(b.state.kubeconfig);
+    expect(a.state.workDir).not.toBe(b.state.workDir);
+    expect(a.outputs['diagnostics-dir']).not.toBe(b.outputs['diagnostics-dir']);
+    expect(new URL(a.outputs['postgres-url']).port).not.toBe(new URL(b.outputs['postgres-url']).port);
+    expect(new URL(a.outputs['redis-url']).port).not.toBe(new URL(b.outputs['redis-url']).port);
+    expect(leftovers(a.state.labels).containers.sort()).toEqual([`${a.state.clusterName}-postgres`, `${a.state.clusterName}-redis`]);
+
+    const postA = await runAction('post', legs[0].runner.postEnv({}));
+    expect(postA.code).toBe(0);
+    expect(leftovers(a.state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
+    // leg b is untouched and still answers
+    const client = new pg.Client({ connectionString: b.outputs['postgres-url'] });
+    await client.connect();
+    expect((await client.query('SELECT count(*)::int AS n FROM action_history')).rows[0].n).toBe(0);
+    await client.end();
+    const redis = createClient({ url: b.outputs['redis-url'] });
+    await redis.connect();
+    expect(await redis.ping()).toBe('PONG');
+    await redis.quit();
+    expect(leftovers(b.state.labels).containers).toHaveLength(2);
+    await runAction('post', legs[1].runner.postEnv({}));
+    expect(leftovers(b.state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
+  });
+});
