@@ -22,6 +22,7 @@ show() { awk '/<</ {split($0, a, "<<"); name=a[1]; delim=a[2]; next} $0 == delim
   sed -E 's#(://[^:/@]+:)[^@]+@#\1***@#'; }
 echo; echo "== outputs =="; show "$runner/output"
 echo; echo "== exported =="; show "$runner/env"
+echo; echo "== job summary (markdown) =="; cat "$runner/summary"
 # the runner hands saved state back to post as STATE_<name>
 while IFS= read -r line; do
   case "$line" in *'<<'*) key=${line%%<<*}; delim=${line#*<<}; val=''

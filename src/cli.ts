@@ -11,6 +11,7 @@ import { ProcessRunner } from './exec/runner.js';
 import { Secrets } from './exec/secrets.js';
 import { describePlan } from './plan/describe.js';
 import { planTasks } from './plan/plan.js';
+import { savingLine } from './report/summary.js';
 import { describeFailure } from './report/timings.js';
 import { down } from './setup/down.js';
 import { prepare } from './setup/prepare.js';
@@ -101,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     log(`\n${describeFailure(result)}\ndiagnostics: ${outputs.diagnosticsDir}\nremove what was made with: ds-e2e-setup down -c ${inputs.config}`);
     return 1;
   }
+  log(savingLine(result).text.replace(/\*\*/g, ''));
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   if (values.dotenv) writeFileSync(values.dotenv, `${lines.join('\n')}\n`, { mode: 0o600 });
   process.stdout.write(`${lines.join('\n')}\n`);

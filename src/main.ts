@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { parseInputs } from './config/inputs.js';
 import { ProcessRunner } from './exec/runner.js';
 import { Secrets } from './exec/secrets.js';
-import { actionEvents, actionLogger, publishOutputs } from './report/action.js';
+import { actionEvents, actionLogger, publishOutputs, writeSummary } from './report/action.js';
 import { describeFailure } from './report/timings.js';
 import { prepare } from './setup/prepare.js';
 import { up } from './setup/up.js';
@@ -22,8 +22,9 @@ async function run(): Promise<void> {
       logger: actionLogger,
       addPath: (dir: string) => core.addPath(dir),
     };
-    const { result, outputs, env } = await up(config, identity, inputs, services, { events: actionEvents });
+    const { result, outputs, env, cache } = await up(config, identity, inputs, services, { events: actionEvents });
     publishOutputs(outputs, env, result);
+    await writeSummary({ env: config.name, result, outputs, cache }, secrets.mask);
     if (!result.ok) {
       core.saveState('failed', 'true');
       core.setFailed(describeFailure(result));

@@ -4,6 +4,7 @@ import type { EngineEvents } from '../engine/types.js';
 import { formatMs } from '../engine/engine.js';
 import type { GraphResult } from '../engine/types.js';
 import type { Logger, Outputs } from '../setup/context.js';
+import { renderSummary, type RunRecord } from './summary.js';
 import { timingRecords } from './timings.js';
 
 export const actionLogger: Logger = { info: (m) => core.info(m), warn: (m) => core.warning(m) };
@@ -23,6 +24,12 @@ export const actionEvents: EngineEvents = {
     }
   },
 };
+
+/** The job summary: timeline, gantt, critical path, saving, cache, endpoints (masked). */
+export async function writeSummary(run: RunRecord, mask: (text: string) => string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(renderSummary(run, mask), true).write();
+}
 
 export function publishOutputs(outputs: Outputs, env: Record<string, string>, result: GraphResult): void {
   const set = (name: string, value: string | undefined): void => {

@@ -26,9 +26,12 @@ import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
 import type { ClusterContext } from './cluster-steps.js';
 import { detectReach } from './reach.js';
+import { RecordingCache, type CacheEvent } from '../cache/recording.js';
 
 export interface UpResult {
   result: GraphResult;
+  /** What each cache call found, for the summary. */
+  cache: CacheEvent[];
   outputs: Outputs;
   /** Variables for later steps: KUBECONFIG, POSTGRES_URL, REDIS_URL, <NAME>_URL, IMAGE_<NAME>. */
   env: Record<string, string>;
@@ -59,6 +62,7 @@ export async function up(
   services.secrets.add(postgresPassword);
   const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
   const background: Promise<void>[] = [];
+  const cache = new RecordingCache(options.cache ? (hooks.cache ?? defaultCache(services)) : NO_CACHE);
   const cluster = config.cluster ? await clusterContext(config, identity, services) : undefined;
   const ctx: StepContext = {
     cluster,
@@ -69,7 +73,7 @@ export async function up(
     services,
     outputs,
     docker,
-    cache: options.cache ? (hooks.cache ?? defaultCache(services)) : NO_CACHE,
+    cache,
     platform: currentPlatform(),
     postgresPassword,
     values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
@@ -115,7 +119,7 @@ export async function up(
       await writeClusterDiagnostics(cluster.kind, cluster.kubectl, config.namespace, identity.diagnosticsDir, mask).catch(warn);
     }
   }
-  return { result, outputs, env: exportedEnv(outputs) };
+  return { result, cache: cache.events, outputs, env: exportedEnv(outputs) };
 }
 
 /** NodePorts the action owns, each mapped to a reserved 127.0.0.1 port by kind's extraPortMappings. */

@@ -1,0 +1,56 @@
+/**
+ * The action's start-up: from process start to its first external command (a `docker` call on
+ * the no-cluster example), next to a bare `node -e ''` started the same way.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { median, report } from './util.js';
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((done) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+    child.on('close', () => done(Date.now() - started));
+  });
+}
+
+export async function benchStartup(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
+  const stamp = join(dir, 'first-docker-call');
+  const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+  // a docker on PATH that notes when it was first called, then is the real docker
+  writeFileSync(join(dir, 'docker'), `#!/bin/sh\n[ -s "${stamp}" ] || date +%s%3N > "${stamp}"\nexec ${realDocker} "$@"\n`);
+  chmodSync(join(dir, 'docker'), 0o755);
+  const times: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    writeFileSync(stamp, '');
+    for (const f of ['output', 'env', 'state', 'path', 'summary']) writeFileSync(join(dir, f), '');
+    const env = {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      GITHUB_WORKSPACE: resolve('.'),
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_ENV: join(dir, 'env'),
+      GITHUB_STATE: join(dir, 'state'),
+      GITHUB_PATH: join(dir, 'path'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      RUNNER_TEMP: dir,
+      INPUT_CONFIG: 'examples/datastorage/integration.yaml',
+      INPUT_CACHE: 'false',
+      INPUT_MATRIX: `{"startup":${i}}`,
+    };
+    const started = Date.now();
+    await run(['dist/main/index.js'], env);
+    times.push(Number(readFileSync(stamp, 'utf8').trim()) - started);
+    const state = readFileSync(join(dir, 'state'), 'utf8').split('\n');
+    await run(['dist/post/index.js'], { ...env, STATE_leg: state[1] });
+    bare.push(await run(['-e', ''], env));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const t = median(times);
+  report('action start-up', { to_first_command_ms: t, bare_node_ms: median(bare), 'startup/bare': t / median(bare) }, { ok: t < 300, text: '< 300 ms' });
+}
