@@ -12,8 +12,8 @@ test('action.yml runs on node24 with a post step that always runs', () => {
 });
 
 test('action.yml declares every input and output in DESIGN.md, each described', () => {
-  const inputs = ['config', 'kubernetes-version', 'node-image', 'cluster-name', 'kind-version', 'kubectl-version', 'kind-url', 'kubectl-url', 'cache', 'cleanup', 'timeout-minutes', 'matrix'];
-  const outputs = ['cluster-name', 'kubeconfig', 'namespace', 'endpoints', 'postgres-url', 'redis-url', 'service-url', 'images', 'timings', 'diagnostics-dir'];
+  const inputs = ['mode', 'configs', 'axes', 'base', 'config', 'kubernetes-version', 'node-image', 'cluster-name', 'kind-version', 'kubectl-version', 'kind-url', 'kubectl-url', 'cache', 'cleanup', 'timeout-minutes', 'matrix'];
+  const outputs = ['cluster-name', 'kubeconfig', 'namespace', 'endpoints', 'postgres-url', 'redis-url', 'service-url', 'images', 'timings', 'diagnostics-dir', 'matrix', 'any'];
   expect(Object.keys(action.inputs).sort()).toEqual([...inputs].sort());
   expect(Object.keys(action.outputs).sort()).toEqual([...outputs].sort());
   for (const i of Object.values(action.inputs) as { description: string }[]) expect(i.description.length).toBeGreaterThan(10);

@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseInputs } from './config/inputs.js';
+import { parseInputs, parseMatrixInputs } from './config/inputs.js';
+import { defaultWorkspace } from './config/load.js';
+import { runPlanMatrix } from './matrix/run.js';
 import { formatMs } from './engine/engine.js';
 import type { EngineEvents } from './engine/types.js';
 import { ProcessRunner } from './exec/runner.js';
@@ -24,6 +26,7 @@ commands:
   plan       print the task graph and its estimated critical path; run nothing
   up         stand the environment up and print its endpoints
   down       remove exactly what \`up\` made
+  plan-matrix  choose the legs a change affects (no -c): prints the matrix JSON
 
 options:
   -c, --config FILE        the environment file (required)
@@ -31,6 +34,9 @@ options:
   --kubernetes-version V   override cluster.kubernetes
   --timeout-minutes N      abort \`up\` after N minutes
   --no-cache               do not use the cache
+  --configs GLOB           with \`plan-matrix\`: the environment files (default .github/e2e/*.yaml)
+  --base REF               with \`plan-matrix\`: compare HEAD with REF (e.g. origin/main)
+  --axes JSON              with \`plan-matrix\`: axes to expand each leg over, e.g. '{"kubernetes":["v1.33.1"]}'
   --dotenv FILE            with \`up\`: also write the variables to FILE, dotenv format
                            (not --env-file: Node 20 reads that flag itself)
 `;
@@ -55,6 +61,9 @@ async function main(argv: string[]): Promise<number> {
       'timeout-minutes': { type: 'string' },
       'no-cache': { type: 'boolean' },
       dotenv: { type: 'string' },
+      configs: { type: 'string' },
+      base: { type: 'string' },
+      axes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,9 +72,17 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['validate', 'plan', 'up', 'down'].includes(command)) {
+  if (!['validate', 'plan', 'up', 'down', 'plan-matrix'].includes(command)) {
     log(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
+  }
+  if (command === 'plan-matrix') {
+    const m = parseMatrixInputs((name) => ({ configs: values.configs, base: values.base, axes: values.axes })[name] ?? '');
+    const plan = await runPlanMatrix({ ...m, workspace: defaultWorkspace() }, new ProcessRunner());
+    for (const notice of plan.notices) log(`notice: ${notice}`);
+    for (const [file, why] of Object.entries(plan.reasons)) log(`${file}: ${why}`);
+    process.stdout.write(`${JSON.stringify(plan.matrix)}\n`);
+    return 0;
   }
   const flags: Record<string, string | undefined> = {
     config: values.config,

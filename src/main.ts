@@ -1,6 +1,8 @@
 /** The action's main step: inputs -> config -> plan -> engine -> outputs, env and state. */
 import * as core from '@actions/core';
-import { parseInputs } from './config/inputs.js';
+import { parseInputs, parseMatrixInputs } from './config/inputs.js';
+import { defaultWorkspace } from './config/load.js';
+import { runPlanMatrix } from './matrix/run.js';
 import { ProcessRunner } from './exec/runner.js';
 import { Secrets } from './exec/secrets.js';
 import { actionEvents, actionLogger, publishOutputs, writeSummary } from './report/action.js';
@@ -8,7 +10,25 @@ import { describeFailure } from './report/timings.js';
 import { prepare } from './setup/prepare.js';
 import { up } from './setup/up.js';
 
+/** mode: plan-matrix. Reads every environment file and the change; outputs the legs to run. */
+async function planMatrixMode(): Promise<void> {
+  const inputs = parseMatrixInputs((name) => core.getInput(name));
+  const plan = await runPlanMatrix(
+    { ...inputs, workspace: defaultWorkspace(), eventName: process.env.GITHUB_EVENT_NAME, eventPath: process.env.GITHUB_EVENT_PATH },
+    new ProcessRunner(),
+  );
+  for (const notice of plan.notices) core.notice(notice);
+  for (const [file, why] of Object.entries(plan.reasons)) core.info(`${file}: ${why}`);
+  core.setOutput('matrix', JSON.stringify(plan.matrix));
+  core.setOutput('any', String(plan.any));
+}
+
 async function run(): Promise<void> {
+  const mode = core.getInput('mode') || 'setup';
+  if (mode === 'plan-matrix') {
+    return planMatrixMode().catch((err: unknown) => core.setFailed(err instanceof Error ? err.message : String(err)));
+  }
+  if (mode !== 'setup') return core.setFailed(`input "mode": expected "setup" or "plan-matrix", got "${mode}"`);
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     const { config, identity, state } = prepare(inputs);

@@ -2,6 +2,8 @@
  * The action's inputs (or the CLI's flags), checked and typed. Takes a getter so it never
  * touches @actions/core itself. A bad value names the input.
  */
+import { parse } from 'yaml';
+import { z } from 'zod';
 import type { CleanupPolicy, SetupOptions } from '../setup/context.js';
 
 export interface Inputs extends SetupOptions {
@@ -67,4 +69,31 @@ export function parseInputs(get: (name: string) => string): Inputs {
     kindUrl: opt('kind-url'),
     kubectlUrl: opt('kubectl-url'),
   };
+}
+
+export interface MatrixInputs {
+  configs: string;
+  axes: Record<string, (string | number | boolean)[]>;
+  base?: string;
+}
+
+const axesSchema = z.record(z.string().regex(/^[A-Za-z_][\w-]*$/), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1));
+
+/** The inputs of `mode: plan-matrix` (and the CLI's `plan-matrix` flags). */
+export function parseMatrixInputs(get: (name: string) => string): MatrixInputs {
+  const configs = get('configs').trim() || '.github/e2e/*.yaml';
+  const text = get('axes').trim();
+  let axes: MatrixInputs['axes'] = {};
+  if (text) {
+    let value: unknown;
+    try {
+      value = parse(text);
+    } catch (e) {
+      throw new InputError(`input "axes": not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const r = axesSchema.safeParse(value);
+    if (!r.success) throw new InputError(`input "axes": expected a mapping of axis name to a list of values, e.g. {kubernetes: [v1.33.1, v1.34.0]}`);
+    axes = r.data;
+  }
+  return { configs, axes, base: get('base').trim() || undefined };
 }
