@@ -221,6 +221,28 @@ describe('a failing cluster setup', () => {
   });
 });
 
+describe('a cluster of the same name left from before', () => {
+  test('is replaced: deleted, then created anew', async () => {
+    const toolCache = await toolCacheWithStandins();
+    const ws = clusterWorkspace();
+    ws.write('e2e.yaml', 'name: ds-replace\ncluster: {}\n');
+    const name = 'ds-replace-left-over';
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'left-')), 'kubeconfig');
+    execFileSync(join(ROOT, '__tests__/bin/kind'), ['create', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { env: { ...process.env, STANDIN_KIND_CREATE_MS: '0' }, stdio: 'pipe' });
+    const runner = new RunnerFiles();
+    const log = join(runner.dir, 'standin.log');
+    const env = { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: toolCache, STANDIN_LOG: log };
+    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false', 'node-image': NODE_IMAGE, 'cluster-name': name }, env));
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain(`a cluster named ${name} exists already: replacing it`);
+    const records = readRecords(log).filter((r) => r.tool === 'kind' && ['create', 'delete'].includes(r.args[0]));
+    expect(records.map((r) => r.args.slice(0, 2))).toEqual([['delete', 'cluster'], ['create', 'cluster']]);
+    await runPost({ runner, main, records: [], log, env });
+    expect(execFileSync(join(ROOT, '__tests__/bin/kind'), ['get', 'clusters'], { encoding: 'utf8', stdio: 'pipe' })).not.toContain(name);
+    ws.remove();
+  });
+});
+
 describe('what the action renders, checked against the Kubernetes schemas', () => {
   test('in-cluster PostgreSQL and Redis, the namespace, and the linked-container Service', () => {
     const objects = [

@@ -16,7 +16,7 @@ import { externalDependency, inClusterDependency, namespaceObject, nodePortPatch
 import type { Dependency, Step } from '../plan/plan.js';
 import { nodeImageFor } from '../tools/releases.js';
 import { kindVersion } from '../tools/tools.js';
-import { preset, publishDependency, type StepContext } from './steps.js';
+import { platformName, preset, publishDependency, type StepContext } from './step-context.js';
 
 export interface ClusterContext {
   kind: Kind;
@@ -56,7 +56,7 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
         ...call,
         cache: ctx.cache,
         workspace: ctx.config.workspace,
-        platform: `${ctx.platform.os}-${ctx.platform.arch}`,
+        platform: platformName(ctx.platform),
         later: ctx.later,
       });
       task.log.write(`node image source: ${source}\n`);

@@ -3,50 +3,18 @@
  * both the plan's vocabulary and the modules' APIs; each case stays a few lines.
  */
 import { join } from 'node:path';
-import type { CacheStore } from '../cache/cache.js';
-import type { Identity } from '../config/identity.js';
-import type { Config } from '../config/normalize.js';
 import { envKey, substitute } from '../config/placeholders.js';
 import { startContainer } from '../deps/container.js';
-import { postgresPreset, redisPreset, type Preset } from '../deps/presets.js';
-import type { Docker, Later } from '../docker/docker.js';
 import { ensureImage } from '../docker/images.js';
 import { buildImage } from '../docker/build.js';
 import { contentTag } from '../docker/context-hash.js';
-import type { CacheStrategy } from '../docker/strategy.js';
 import type { TaskContext } from '../engine/types.js';
 import { applyMigrations } from '../migrate/apply.js';
 import { readMigrations } from '../migrate/goose.js';
-import type { Dependency, Step } from '../plan/plan.js';
-import type { Platform } from '../tools/platform.js';
+import type { Step } from '../plan/plan.js';
 import { installKind, installKubectl } from '../tools/tools.js';
-import type { Outputs, Services, SetupOptions } from './context.js';
-import { clusterStep, type ClusterContext } from './cluster-steps.js';
-import type { Reach } from './reach.js';
-
-export interface StepContext {
-  config: Config;
-  identity: Identity;
-  options: SetupOptions;
-  services: Services;
-  outputs: Outputs;
-  docker: Docker;
-  cache: CacheStore;
-  platform: Platform;
-  /** Generated once per run, masked before anything could print it. */
-  postgresPassword: string;
-  /** Values for `${…}` placeholders, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
-  values: Record<string, string>;
-  readyTimeoutMs: number;
-  /** Detected once, on the first build that needs it. */
-  buildStrategy: () => Promise<CacheStrategy>;
-  /** Cache uploads nothing waits for: up() awaits them after the graph. */
-  later: Later;
-  /** Present when the environment has a cluster. */
-  cluster?: ClusterContext;
-  /** How the job reaches what this leg runs: the host's 127.0.0.1, or container names (act). */
-  reach: Reach;
-}
+import { clusterStep } from './cluster-steps.js';
+import { platformName, preset, publishDependency, type StepContext } from './step-context.js';
 
 export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
   const call = { signal: task.signal, log: task.log };
@@ -112,35 +80,6 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
       return migrate(ctx, task);
     default:
       return clusterStep(step, ctx, task);
-  }
-}
-
-function platformName(p: Platform): string {
-  return `${p.os}-${p.arch}`;
-}
-
-export function preset(dep: Dependency, ctx: StepContext): Preset {
-  if (dep === 'redis') return redisPreset(ctx.config.redis!.image);
-  const p = ctx.config.postgres!;
-  return postgresPreset({ image: p.image, user: p.user, database: p.database, password: ctx.postgresPassword });
-}
-
-/**
- * `runnerUrl` is what the job reaches (the outputs); `seen` is where the service's manifests
- * reach it (the placeholders): the same address without a cluster, the in-cluster name with one.
- */
-export function publishDependency(dep: Dependency, ctx: StepContext, seen: { host: string; port: number }, runnerUrl?: string): void {
-  const v = ctx.values;
-  const p = preset(dep, ctx);
-  const url = p.url(seen.host, seen.port);
-  if (dep === 'postgres') {
-    const pg = ctx.config.postgres!;
-    if (runnerUrl) ctx.outputs.postgresUrl = runnerUrl;
-    Object.assign(v, { POSTGRES_HOST: seen.host, POSTGRES_PORT: String(seen.port), POSTGRES_USER: pg.user, POSTGRES_DB: pg.database });
-    Object.assign(v, { POSTGRES_PASSWORD: ctx.postgresPassword, POSTGRES_URL: url });
-  } else {
-    if (runnerUrl) ctx.outputs.redisUrl = runnerUrl;
-    Object.assign(v, { REDIS_HOST: seen.host, REDIS_PORT: String(seen.port), REDIS_URL: url });
   }
 }
 

@@ -1,0 +1,69 @@
+/**
+ * What every step gets: the config, identity, services and the values filled in as tasks finish,
+ * plus the helpers both kinds of step use to describe a dependency.
+ */
+import type { CacheStore } from '../cache/cache.js';
+import type { Identity } from '../config/identity.js';
+import type { Config } from '../config/normalize.js';
+import { postgresPreset, redisPreset, type Preset } from '../deps/presets.js';
+import type { Docker, Later } from '../docker/docker.js';
+import type { CacheStrategy } from '../docker/strategy.js';
+import type { Dependency } from '../plan/plan.js';
+import type { Platform } from '../tools/platform.js';
+import type { ClusterContext } from './cluster-steps.js';
+import type { Outputs, Services, SetupOptions } from './context.js';
+import type { Reach } from './reach.js';
+
+export interface StepContext {
+  config: Config;
+  identity: Identity;
+  options: SetupOptions;
+  services: Services;
+  outputs: Outputs;
+  docker: Docker;
+  cache: CacheStore;
+  platform: Platform;
+  /** Generated once per run, masked before anything could print it. */
+  postgresPassword: string;
+  /** Values for `${…}` placeholders, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
+  values: Record<string, string>;
+  readyTimeoutMs: number;
+  /** Detected once, on the first build that needs it. */
+  buildStrategy: () => Promise<CacheStrategy>;
+  /** Cache uploads nothing waits for: up() awaits them after the graph. */
+  later: Later;
+  /** Present when the environment has a cluster. */
+  cluster?: ClusterContext;
+  /** How the job reaches what this leg runs: the host's 127.0.0.1, or container names (act). */
+  reach: Reach;
+}
+
+export function platformName(p: Platform): string {
+  return `${p.os}-${p.arch}`;
+}
+
+export function preset(dep: Dependency, ctx: StepContext): Preset {
+  if (dep === 'redis') return redisPreset(ctx.config.redis!.image);
+  const p = ctx.config.postgres!;
+  return postgresPreset({ image: p.image, user: p.user, database: p.database, password: ctx.postgresPassword });
+}
+
+/**
+ * `runnerUrl` is what the job reaches (the outputs); `seen` is where the service's manifests
+ * reach it (the placeholders): the same address without a cluster, the in-cluster name with one.
+ */
+export function publishDependency(dep: Dependency, ctx: StepContext, seen: { host: string; port: number }, runnerUrl?: string): void {
+  const v = ctx.values;
+  const p = preset(dep, ctx);
+  const url = p.url(seen.host, seen.port);
+  if (dep === 'postgres') {
+    const pg = ctx.config.postgres!;
+    if (runnerUrl) ctx.outputs.postgresUrl = runnerUrl;
+    Object.assign(v, { POSTGRES_HOST: seen.host, POSTGRES_PORT: String(seen.port), POSTGRES_USER: pg.user, POSTGRES_DB: pg.database });
+    Object.assign(v, { POSTGRES_PASSWORD: ctx.postgresPassword, POSTGRES_URL: url });
+  } else {
+    if (runnerUrl) ctx.outputs.redisUrl = runnerUrl;
+    Object.assign(v, { REDIS_HOST: seen.host, REDIS_PORT: String(seen.port), REDIS_URL: url });
+  }
+}
+
