@@ -3,7 +3,8 @@
  * is a warning, never a failure: a restore that fails is a miss, a save that fails or loses a
  * race to another leg (the key exists already) is a note.
  */
-import * as actionsCache from '@actions/cache';
+/** Loaded on first use: it is the largest dependency, and most runs start before they need it. */
+const actionsCache = () => import('@actions/cache');
 
 export interface CacheStore {
   /** False for `cache: false` or no cache service: callers skip the work of preparing archives. */
@@ -26,23 +27,24 @@ export interface Warn {
  */
 export class ActionsCacheStore implements CacheStore {
   readonly enabled = true;
-  static available(): boolean {
+  static async available(): Promise<boolean> {
     try {
-      return actionsCache.isFeatureAvailable();
+      return (await actionsCache()).isFeatureAvailable();
     } catch {
       return false;
     }
   }
 
   async restore(paths: string[], key: string, restoreKeys: string[] = []): Promise<string | undefined> {
-    return actionsCache.restoreCache(paths, key, restoreKeys);
+    return (await actionsCache()).restoreCache(paths, key, restoreKeys);
   }
 
   async save(paths: string[], key: string): Promise<boolean> {
+    const lib = await actionsCache();
     try {
-      return (await actionsCache.saveCache(paths, key)) !== -1;
+      return (await lib.saveCache(paths, key)) !== -1;
     } catch (err) {
-      if (err instanceof actionsCache.ReserveCacheError) return false; // another leg saved it first: fine
+      if (err instanceof lib.ReserveCacheError) return false; // another leg saved it first: fine
       throw err;
     }
   }

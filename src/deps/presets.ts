@@ -6,8 +6,10 @@
  * Readiness is a real protocol check: a query for PostgreSQL, PING for Redis.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createClient } from 'redis';
+
+// The protocol clients load on their first probe, not at start-up.
+const pgClient = async () => (await import('pg')).default.Client;
+const redisClient = async () => (await import('redis')).createClient;
 
 export interface Preset {
   role: 'postgres' | 'redis';
@@ -42,7 +44,8 @@ export function postgresPreset(s: PostgresSettings): Preset {
     env: { POSTGRES_USER: s.user, POSTGRES_PASSWORD: s.password, POSTGRES_DB: s.database },
     url,
     async probe(host, port) {
-      const client = new pg.Client({ connectionString: url(host, port), connectionTimeoutMillis: 2000 });
+      const Client = await pgClient();
+      const client = new Client({ connectionString: url(host, port), connectionTimeoutMillis: 2000 });
       client.on('error', () => {}); // a server that restarts mid-probe must not crash the process
       try {
         await client.connect();
@@ -63,6 +66,7 @@ export function redisPreset(image: string): Preset {
     env: {},
     url,
     async probe(host, port) {
+      const createClient = await redisClient();
       const client = createClient({ url: url(host, port), socket: { connectTimeout: 2000, reconnectStrategy: false } });
       client.on('error', () => {});
       try {

@@ -3,7 +3,7 @@
  * own) and in its own transaction unless it says NO TRANSACTION. A failure names the file, the
  * line and the statement, and stops.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { LogSink } from '../engine/types.js';
 import type { Migration, Statement } from './goose.js';
 
@@ -19,7 +19,8 @@ export interface ApplyResult {
 }
 
 export async function applyMigrations(url: string, migrations: Migration[], opts: { log?: LogSink; signal?: AbortSignal } = {}): Promise<ApplyResult> {
-  const client = new pg.Client({ connectionString: url });
+  const { default: pgLib } = await import('pg'); // loaded when migrations run, not at start-up
+  const client = new pgLib.Client({ connectionString: url });
   client.on('error', () => {});
   const onAbort = (): void => void client.end().catch(() => {});
   opts.signal?.addEventListener('abort', onAbort, { once: true });

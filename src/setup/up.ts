@@ -63,7 +63,7 @@ export async function up(
   services.secrets.add(postgresPassword);
   const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
   const background: Promise<void>[] = [];
-  const cache = new RecordingCache(options.cache ? (hooks.cache ?? defaultCache(services)) : NO_CACHE);
+  const cache = new RecordingCache(options.cache ? (hooks.cache ?? (await defaultCache(services))) : NO_CACHE);
   const cluster = config.cluster ? await clusterContext(config, identity, services) : undefined;
   const ctx: StepContext = {
     cluster,
@@ -80,7 +80,7 @@ export async function up(
     values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
     readyTimeoutMs: hooks.readyTimeoutMs ?? 120_000,
     buildStrategy: once(async () => {
-      const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, options.cache && ActionsCacheStore.available()));
+      const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, cache.enabled));
       services.logger.info(`layer cache for builds: ${strategy.kind} (${strategy.why})`);
       return strategy;
     }),
@@ -145,8 +145,8 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 /** The Actions cache when the runner offers one (GitHub, GHES, act), faults turned into warnings. */
-function defaultCache(services: Services): CacheStore {
-  return ActionsCacheStore.available() ? new TolerantCache(new ActionsCacheStore(), services.logger) : NO_CACHE;
+async function defaultCache(services: Services): Promise<CacheStore> {
+  return (await ActionsCacheStore.available()) ? new TolerantCache(new ActionsCacheStore(), services.logger) : NO_CACHE;
 }
 
 export function exportedEnv(o: Outputs): Record<string, string> {
