@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Everything the tests and the example need on a fresh Debian machine, idempotent:
-# docker.io and debootstrap from Debian, a running dockerd, the npm packages, the test images.
+# docker.io, debootstrap, docker-registry (tests pull from a real registry), git, procps and zstd
+# from Debian, a running dockerd, the npm packages, the test images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! command -v docker-registry >/dev/null; then
-  echo "installing docker.io, debootstrap and docker-registry"
+need=""
+for cmd in dockerd debootstrap docker-registry git pgrep zstd; do command -v "$cmd" >/dev/null || need=yes; done
+if [ -n "$need" ]; then
+  echo "installing docker.io, debootstrap, docker-registry, git, procps and zstd"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends docker.io debootstrap docker-registry ca-certificates >/dev/null
+  apt-get install -y -qq docker.io debootstrap docker-registry git procps zstd ca-certificates >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then
