@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -43,7 +43,8 @@ function clusterWorkspace(): Workspace {
   const ws = makeWorkspace({
     'e2e.yaml': ENV,
     // the slow step makes the build overlap the cluster creation in the timeline
-    'app/Dockerfile': 'FROM ds-e2e-test/debian:bookworm\nRUN sleep 2\nCOPY . /app\n',
+    // (the RUN line is new each run, so no earlier build's layer cache can skip the sleep)
+    'app/Dockerfile': `FROM ds-e2e-test/debian:bookworm\nRUN sleep 2 && echo ${Date.now()}-${Math.random()}\nCOPY . /app\n`,
     // new content each run, so the image is really built (a present tag would skip the build)
     'app/main.txt': `the service, ${Date.now()}-${Math.random()}\n`,
     'kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: false }\nnodes:\n  - role: control-plane\n    extraMounts: [{ hostPath: /tmp, containerPath: /host-tmp }]\n',
@@ -202,9 +203,12 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
 });
 
 describe('a failing cluster setup', () => {
-  test('diagnostics come first, before any delete; the error names the task', async () => {
+  test('diagnostics come first, before any delete; the error names the task; no secret is kept', async () => {
     const toolCache = await toolCacheWithStandins();
     const ws = clusterWorkspace();
+    // a literal env value with the password: `kubectl describe` prints such values as they are
+    const manifest = join(ws.dir, 'manifests/datastorage.yaml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('envFrom:', 'env: [{ name: DB_PASSWORD, value: "${POSTGRES_PASSWORD}" }]\n          envFrom:'));
     const leg = await runLeg(ws, toolCache, { STANDIN_UNREADY: 'datastorage' });
     expect(leg.main.code).not.toBe(0);
     expect(leg.main.stdout).toContain('::error::task "ready" failed');
@@ -217,6 +221,30 @@ describe('a failing cluster setup', () => {
     const deleteAt = records.findIndex((r) => r.tool === 'kind' && r.args[0] === 'delete');
     expect(exportAt).toBeGreaterThanOrEqual(0);
     expect(deleteAt).toBeGreaterThan(exportAt);
+    // after main and post both wrote diagnostics, the generated password is in none of them
+    const password = new URL(leg.runner.outputs()['postgres-url']).password;
+    const files = (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+    const describe = readFileSync(join(dir, 'pod-datastorage-7d4b9c-standin.describe.txt'), 'utf8');
+    expect(describe).toContain('DB_PASSWORD:  ***');
+    for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain(password);
+    ws.remove();
+  });
+});
+
+describe('migrateCommand with a cluster', () => {
+  test('runs on the runner with the addresses the runner reaches, not the in-cluster names', async () => {
+    const toolCache = await toolCacheWithStandins();
+    const ws = clusterWorkspace();
+    ws.write(
+      'e2e.yaml',
+      `name: ds-migcmd\ncluster: {}\npostgres:\n  image: ds-e2e-test/postgres:15\n  placement: docker\n  migrateCommand: [sh, -c, 'echo "$1 $2" > migrated.txt', sh, '\${POSTGRES_HOST}:\${POSTGRES_PORT}', '\${POSTGRES_URL}']\n`,
+    );
+    const leg = await runLeg(ws, toolCache);
+    expect(leg.main.code).toBe(0);
+    const url = leg.runner.outputs()['postgres-url'];
+    const port = new URL(url).port;
+    expect(readFileSync(join(ws.dir, 'migrated.txt'), 'utf8').trim()).toBe(`127.0.0.1:${port} ${url}`);
+    await runPost(leg);
     ws.remove();
   });
 });

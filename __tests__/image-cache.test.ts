@@ -59,6 +59,33 @@ describe('dependency images through the cache', () => {
     expect(proxy.hits).toBe(0);
   });
 
+  test('a reference pinned by digest is restored too, and runs from the tag it was saved under', async () => {
+    const pushed = registry.pushWithDigest('ds-e2e-test/redis:7', 'e2e/redis-digest:7');
+    const tagged = `${proxy.host}/e2e/redis-digest:7`;
+    const pinned = `${tagged}@${pushed.digest}`;
+    ws.write('e2e.yaml', `name: it-cache\nredis:\n  image: ${pinned}\n`);
+    try {
+      proxy.limited = false;
+      const first = await run(true);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(`${pinned}: saved to the cache as ds-e2e-setup-image-`);
+      // drop the name (its digest goes with it); the image itself stays, since the test image shares it
+      execFileSync('docker', ['rmi', tagged]);
+      expect(imageExists(pinned)).toBe(false);
+      proxy.limited = true;
+      proxy.hits = 0;
+      const second = await run(true);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(`${pinned}: restored from the cache (ds-e2e-setup-image-`);
+      expect(second.stdout).toContain(`as ${tagged}`);
+      expect(second.stdout).toContain('✔ redis');
+      expect(proxy.hits).toBe(0);
+    } finally {
+      ws.write('e2e.yaml', `name: it-cache\nredis:\n  image: ${ref}\n`);
+      if (imageExists(tagged)) execFileSync('docker', ['rmi', tagged]);
+    }
+  });
+
   test('without the cache, a 429 fails fast with a message that names the image and the rate limit', async () => {
     if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
     proxy.limited = true;

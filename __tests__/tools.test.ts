@@ -170,6 +170,9 @@ describe('the action', () => {
       ),
     );
     ws.remove();
+    // the mirror's "kind" is /bin/true, so the cluster itself cannot come up: the installs did
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain('::error::task "cluster" failed');
     expect(r.stdout).toContain('✔ install:kind');
     expect(r.stdout).toContain('✔ install:kubectl');
     expect([...new Set(mirror.requests)].sort()).toEqual(

@@ -30,5 +30,7 @@ while IFS= read -r line; do
     export "STATE_$key=$val";; esac
 done < "$runner/state"
 echo; echo "== post =="
+# a runner puts GITHUB_PATH entries on later steps' PATH, the post step included
+while IFS= read -r dir; do [ -n "$dir" ] && PATH="$dir:$PATH"; done < "$runner/path"
 "$NODE" dist/post/index.js
 exit $status

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The local front end: `ds-e2e-setup validate|plan|up|down -c FILE`. Thin, like main.ts. */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,14 +114,23 @@ async function main(argv: string[]): Promise<number> {
   }
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort(new Error('interrupted')));
-  const { result, outputs, env } = await up(config, identity, inputs, services, { events, signal: stop.signal });
+  // Libraries (@actions/tool-cache, @actions/cache) print to stdout; during `up` that goes to
+  // stderr, so stdout holds only the variables and `up > .env` works.
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  const { result, outputs, env } = await up(config, identity, inputs, services, { events, signal: stop.signal }).finally(() => {
+    process.stdout.write = write;
+  });
   if (!result.ok) {
     log(`\n${describeFailure(result)}\ndiagnostics: ${outputs.diagnosticsDir}\nremove what was made with: ds-e2e-setup down -c ${inputs.config}`);
     return 1;
   }
   log(savingLine(result).text.replace(/\*\*/g, ''));
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  if (values.dotenv) writeFileSync(values.dotenv, `${lines.join('\n')}\n`, { mode: 0o600 });
+  if (values.dotenv) {
+    writeFileSync(values.dotenv, `${lines.join('\n')}\n`, { mode: 0o600 });
+    chmodSync(values.dotenv, 0o600); // a file that existed keeps its old mode otherwise
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -35,14 +35,24 @@ async function run(): Promise<void> {
     // Saved before anything starts, so that post can clean up whatever happens next.
     core.saveState('leg', JSON.stringify(state));
     const secrets = new Secrets();
-    secrets.onAdd((value) => core.setSecret(value));
+    const generated: string[] = [];
+    secrets.onAdd((value) => {
+      core.setSecret(value);
+      // post runs in a new process: it needs the values to mask the diagnostics it writes
+      generated.push(value);
+      core.saveState('secrets', JSON.stringify(generated));
+    });
     const services = {
       runner: new ProcessRunner(secrets),
       secrets,
       logger: actionLogger,
       addPath: (dir: string) => core.addPath(dir),
     };
-    const { result, outputs, env, cache } = await up(config, identity, inputs, services, { events: actionEvents });
+    // A cancelled job signals this process: abort the graph, so its commands' process groups die
+    // and the summary and diagnostics are still written.
+    const stop = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort(new Error(`cancelled (${sig})`)));
+    const { result, outputs, env, cache } = await up(config, identity, inputs, services, { events: actionEvents, signal: stop.signal });
     publishOutputs(outputs, env, result);
     await writeSummary({ env: config.name, result, outputs, cache }, secrets.mask);
     if (!result.ok) {

@@ -15,6 +15,10 @@ async function run(): Promise<void> {
   try {
     const state = JSON.parse(saved) as LegState;
     const secrets = new Secrets();
+    for (const value of JSON.parse(core.getState('secrets') || '[]') as string[]) {
+      core.setSecret(value);
+      secrets.add(value);
+    }
     const services = { runner: new ProcessRunner(secrets), secrets, logger: actionLogger, addPath: core.addPath };
     // The post step cannot see whether the tests after main failed, so it always keeps the evidence.
     await down(state, services, { failed: core.getState('failed') === 'true', diagnostics: true });

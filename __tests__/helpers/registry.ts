@@ -35,7 +35,9 @@ export class Registry {
       `version: 0.1\nlog: { level: error }\nstorage: { filesystem: { rootdirectory: ${join(this.dir, 'data')} } }\nhttp: { addr: "${this.host}" }\n`,
     );
     this.proc = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
+    let failed: Error | undefined;
+    this.proc.on('error', (e) => (failed = e));
+    for (let i = 0; i < 100 && !failed; i++) {
       try {
         const r = await fetch(`http://${this.host}/v2/`);
         if (r.ok) return this;
@@ -44,16 +46,23 @@ export class Registry {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error('docker-registry did not start');
+    throw new Error(`docker-registry did not start${failed ? `: ${failed.message}` : ''}`);
   }
 
   /** Pushes a local image under `name` and removes the local tag, so only the registry has it. */
   push(localRef: string, name: string): string {
+    return this.pushWithDigest(localRef, name).ref;
+  }
+
+  /** Like push; also returns the manifest digest the registry answered with. */
+  pushWithDigest(localRef: string, name: string): { ref: string; digest: string } {
     const ref = `${this.host}/${name}`;
     execFileSync('docker', ['tag', localRef, ref]);
-    execFileSync('docker', ['push', '--quiet', ref]);
+    const out = execFileSync('docker', ['push', ref], { encoding: 'utf8' });
     execFileSync('docker', ['rmi', ref]);
-    return ref;
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(out)?.[1];
+    if (!digest) throw new Error(`no digest in docker push output:\n${out}`);
+    return { ref, digest };
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@
  * Every line of the build goes to the task log and to `build-<name>.log` in diagnostics-dir;
  * a failure names the image and the Dockerfile and quotes the log's tail.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { CacheStore } from '../cache/cache.js';
 import { withPathLock } from '../cache/lock.js';
@@ -28,6 +28,8 @@ export interface BuildOptions extends Call {
   /** e.g. linux-amd64: layers are per platform. */
   platform: string;
   later?: Later;
+  /** Applied to the build log kept in diagnostics-dir. */
+  mask?: (text: string) => string;
 }
 
 export type BuildSource = 'present' | 'cache' | 'built';
@@ -66,9 +68,14 @@ export async function buildImage(docker: Docker, req: BuildRequest, opts: BuildO
       // Written beside the old folder, then moved over it, so the cache does not grow without bound.
       const to = `type=local,dest=${dir}-new,mode=max,ignore-error=true`;
       await runBuild(docker, req, opts, [...(hit ? ['--cache-from', `type=local,src=${dir}`] : []), '--cache-to', to]);
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(`${dir}-new`, dir);
-      await opts.cache.save([rel], keys.key);
+      // with ignore-error the export may have written nothing: then there is nothing to save
+      if (existsSync(`${dir}-new`)) {
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(`${dir}-new`, dir);
+        await opts.cache.save([rel], keys.key);
+      } else {
+        opts.log?.write(`cache: the build exported no layer cache; nothing saved\n`);
+      }
       rmSync(dir, { recursive: true, force: true });
     });
     return 'built';
@@ -134,7 +141,7 @@ async function runBuild(docker: Docker, req: BuildRequest, opts: BuildOptions, c
   const captured: string[] = [];
   const tee: LogSink = {
     write: (t) => {
-      captured.push(t);
+      captured.push(opts.mask?.(t) ?? t);
       opts.log?.write(t);
     },
   };

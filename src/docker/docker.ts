@@ -53,6 +53,10 @@ export class Docker {
     return r.code === 0;
   }
 
+  async tag(source: string, target: string, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['tag', source, target], call);
+  }
+
   pull(ref: string, call: Call = {}): Promise<string> {
     return this.out(['pull', ref], call);
   }

@@ -33,37 +33,58 @@ export interface EnsureImageOptions extends Call {
   later?: Later;
 }
 
-export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<ImageSource> {
+export interface EnsuredImage {
+  source: ImageSource;
+  /** The reference that names the image on this host: `ref`, or for a digest reference restored
+   * from the cache (docker load keeps tags, not digests) the tag it was saved under. */
+  localRef: string;
+}
+
+/**
+ * An archive keeps tags, not digests: a `name[:tag]@sha256:…` reference is saved under a tag
+ * (its own, else one made from the digest), which is what names it after a restore.
+ */
+export function archiveTag(ref: string): string {
+  const at = ref.indexOf('@sha256:');
+  if (at < 0) return ref;
+  const name = ref.slice(0, at);
+  const lastSlash = name.lastIndexOf('/');
+  return name.slice(lastSlash + 1).includes(':') ? name : `${name}:digest-${ref.slice(at + 8, at + 8 + 16)}`;
+}
+
+export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<EnsuredImage> {
   const call = { signal: opts.signal, log: opts.log };
   if (await docker.imageExists(ref, call)) {
     opts.log?.write(`${ref}: present on the host\n`);
-    return 'present';
+    return { source: 'present', localRef: ref };
   }
+  const local = archiveTag(ref);
   const key = imageCacheKey(ref, opts.platform);
   const rel = join(IMAGE_CACHE_DIR, `${shortHash(ref, 16)}.tar`);
   const tar = join(opts.workspace, rel);
   if (!opts.cache.enabled) {
     await pull(docker, ref, opts);
-    return 'pulled';
+    return { source: 'pulled', localRef: ref };
   }
   const restored = await withPathLock(tar, async () => {
     try {
       if (!(await opts.cache.restore([rel], key))) return false;
-      await docker.load(tar, call);
-      return docker.imageExists(ref, call);
+      const loaded = await docker.load(tar, call);
+      return loaded.includes(local) && (await docker.imageExists(local, call));
     } finally {
       rmSync(tar, { force: true });
     }
   });
   if (restored) {
-    opts.log?.write(`${ref}: restored from the cache (${key})\n`);
-    return 'cache';
+    opts.log?.write(`${ref}: restored from the cache (${key}) as ${local}\n`);
+    return { source: 'cache', localRef: local };
   }
   await pull(docker, ref, opts);
+  if (local !== ref) await docker.tag(ref, local, call);
   const save = (log?: LogSink) =>
     withPathLock(tar, async () => {
       try {
-        await docker.save(ref, tar);
+        await docker.save(local, tar);
         if (await opts.cache.save([rel], key)) log?.write(`${ref}: saved to the cache as ${key}\n`);
       } finally {
         rmSync(tar, { force: true });
@@ -71,7 +92,7 @@ export async function ensureImage(docker: Docker, ref: string, opts: EnsureImage
     });
   if (opts.later) opts.later(`cache save of ${ref}`, save);
   else await save(opts.log);
-  return 'pulled';
+  return { source: 'pulled', localRef: ref };
 }
 
 async function pull(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<void> {

@@ -3,7 +3,7 @@
  * namespace's events, and `describe` plus the logs (current and previous container) of every
  * pod that is not Ready. Each part is best-effort: one failing does not lose the others.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kind } from './kind.js';
 import type { Kubectl } from './kubectl.js';
@@ -21,6 +21,7 @@ export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, name
     written.push(file);
   };
   await kind.exportLogs(join(dir, 'kind-logs'));
+  maskTree(join(dir, 'kind-logs'), mask);
   written.push(join(dir, 'kind-logs'));
   const events = await kubectl.run(['get', 'events', '--namespace', namespace, '--sort-by=.lastTimestamp'], { allowFailure: true, quietStdout: true });
   keep('events.txt', events.stdout + events.stderr);
@@ -43,4 +44,21 @@ export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, name
     keep(`pod-${name}.previous.log`, previous.stdout + previous.stderr);
   }
   return written;
+}
+
+/** kind writes its logs itself: mask them in place, so no secret is kept in the folder. */
+function maskTree(dir: string, mask: (t: string) => string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true }) as string[];
+  } catch {
+    return; // nothing exported
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    if (!statSync(file).isFile()) continue;
+    const text = readFileSync(file, 'utf8');
+    const masked = mask(text);
+    if (masked !== text) writeFileSync(file, masked);
+  }
 }

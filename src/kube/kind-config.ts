@@ -12,7 +12,8 @@ import { parse } from 'yaml';
 export interface PortMapping {
   /** The NodePort inside the node container. */
   containerPort: number;
-  hostPort: number;
+  /** The reserved 127.0.0.1 port; none under act, where the job reaches the node by name. */
+  hostPort?: number;
 }
 
 export interface KindConfigInput {
@@ -42,7 +43,9 @@ export function kindConfig(input: KindConfigInput): Record<string, unknown> {
   const ours: Node[] = [
     {
       role: 'control-plane',
-      extraPortMappings: input.portMappings.map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: '127.0.0.1', protocol: 'TCP' })),
+      extraPortMappings: input.portMappings
+        .filter((m) => m.hostPort !== undefined)
+        .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: '127.0.0.1', protocol: 'TCP' })),
     },
     ...Array.from({ length: input.workers }, () => ({ role: 'worker' })),
   ];

@@ -26,7 +26,9 @@ export class Kind {
     writeFileSync(files.config, stringify(config));
     call.log?.write(`kind config:\n${stringify(config)}`);
     await this.run(
-      ['create', 'cluster', '--name', this.clusterName, '--config', files.config, '--kubeconfig', files.kubeconfig, '--wait', `${waitSeconds}s`],
+      // --retain: a failed creation keeps its nodes, so `kind export logs` has something to say;
+      // post deletes the cluster whatever happened.
+      ['create', 'cluster', '--name', this.clusterName, '--config', files.config, '--kubeconfig', files.kubeconfig, '--wait', `${waitSeconds}s`, '--retain'],
       call,
     );
   }

@@ -16,7 +16,7 @@ import { externalDependency, inClusterDependency, namespaceObject, nodePortPatch
 import type { Dependency, Step } from '../plan/plan.js';
 import { nodeImageFor } from '../tools/releases.js';
 import { kindVersion } from '../tools/tools.js';
-import { platformName, preset, publishDependency, type StepContext } from './step-context.js';
+import { localRef, platformName, preset, publishDependency, type StepContext } from './step-context.js';
 
 export interface ClusterContext {
   kind: Kind;
@@ -35,7 +35,7 @@ const PROBES: Record<Dependency, (ctx: StepContext) => string[]> = {
 
 /** A NodePort as the job reaches it: the reserved host port, or under act the node container itself. */
 function nodeAddress(ctx: StepContext, m: PortMapping): { host: string; port: number } {
-  return ctx.reach.kind === 'container' ? { host: `${ctx.identity.clusterName}-control-plane`, port: m.containerPort } : { host: '127.0.0.1', port: m.hostPort };
+  return ctx.reach.kind === 'container' ? { host: `${ctx.identity.clusterName}-control-plane`, port: m.containerPort } : { host: '127.0.0.1', port: m.hostPort! };
 }
 
 function nodeImage(ctx: StepContext): string {
@@ -52,14 +52,16 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
     case 'pull-node-image': {
       // kind would pull it itself; pulled here it comes from the host or the cache, keyed by its
       // reference, so legs on one Kubernetes version share it and other versions do not.
-      const source = await ensureImage(ctx.docker, nodeImage(ctx), {
+      const ref = nodeImage(ctx);
+      const { source, localRef: local } = await ensureImage(ctx.docker, ref, {
         ...call,
         cache: ctx.cache,
         workspace: ctx.config.workspace,
         platform: platformName(ctx.platform),
         later: ctx.later,
       });
-      task.log.write(`node image source: ${source}\n`);
+      ctx.localRefs.set(ref, local);
+      task.log.write(`node image source: ${source}${local !== ref ? ` (as ${local})` : ''}\n`);
       return;
     }
     case 'create-cluster': {
@@ -70,7 +72,7 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
       }
       const cluster = ctx.config.cluster!;
       const config = kindConfig({
-        nodeImage: nodeImage(ctx),
+        nodeImage: localRef(ctx, nodeImage(ctx)),
         workers: cluster.workers,
         portMappings: [...c.ports.values()],
         userConfig: cluster.kindConfig,
@@ -91,7 +93,7 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
     case 'load-image':
       return c.kind.loadImage(ctx.outputs.images[step.image], call);
     case 'preload-image':
-      return c.kind.loadImage(ctx.config[step.dep]!.image, call);
+      return c.kind.loadImage(localRef(ctx, ctx.config[step.dep]!.image), call);
     case 'start-dependency': {
       const p = preset(step.dep, ctx);
       const mapping = c.ports.get(step.dep)!;

@@ -52,6 +52,6 @@ export interface LegState {
   kubeconfig: string;
   namespace: string;
   cleanup: CleanupPolicy;
-  /** Set by main when the setup failed; post also treats a failed job as failed. */
+  /** Set by main when the setup failed; `cleanup: on-success` then keeps everything. */
   failed?: boolean;
 }

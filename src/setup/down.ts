@@ -29,11 +29,13 @@ export async function down(state: LegState, services: Services, opts: DownOption
   const result: DownResult = { diagnostics: [], removed: { containers: [], networks: [], volumes: [] }, kept: false };
   const kind = state.hasCluster ? new Kind(services.runner, state.clusterName, state.provider) : undefined;
   if (opts.diagnostics) {
+    // a fault here must never keep the cleanup below from running
+    const warn = (e: Error): string[] => (services.logger.warn(`could not write diagnostics: ${e.message}`), []);
     const mask = services.secrets.mask;
-    result.diagnostics = await writeContainerDiagnostics(docker, state.labels, state.diagnosticsDir, mask);
+    result.diagnostics = await writeContainerDiagnostics(docker, state.labels, state.diagnosticsDir, mask).catch(warn);
     if (kind && (await kind.exists().catch(() => false))) {
       const kubectl = new Kubectl(services.runner, state.kubeconfig);
-      result.diagnostics.push(...(await writeClusterDiagnostics(kind, kubectl, state.namespace, state.diagnosticsDir, mask)));
+      result.diagnostics.push(...(await writeClusterDiagnostics(kind, kubectl, state.namespace, state.diagnosticsDir, mask).catch(warn)));
     }
     services.logger.info(`diagnostics written to ${state.diagnosticsDir}`);
   }

@@ -25,8 +25,12 @@ export interface StepContext {
   platform: Platform;
   /** Generated once per run, masked before anything could print it. */
   postgresPassword: string;
-  /** Values for `${…}` placeholders, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
+  /** Values for `${…}` placeholders in manifests, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
   values: Record<string, string>;
+  /** What an image reference is called on this host after ensureImage (a digest reference restored from the cache is a tag). */
+  localRefs: Map<string, string>;
+  /** The same names as the runner reaches them, for `migrateCommand`, which runs on the runner. */
+  runnerValues: Record<string, string>;
   readyTimeoutMs: number;
   /** Detected once, on the first build that needs it. */
   buildStrategy: () => Promise<CacheStrategy>;
@@ -43,9 +47,14 @@ export function platformName(p: Platform): string {
 }
 
 export function preset(dep: Dependency, ctx: StepContext): Preset {
-  if (dep === 'redis') return redisPreset(ctx.config.redis!.image);
+  const image = localRef(ctx, ctx.config[dep]!.image);
+  if (dep === 'redis') return redisPreset(image);
   const p = ctx.config.postgres!;
-  return postgresPreset({ image: p.image, user: p.user, database: p.database, password: ctx.postgresPassword });
+  return postgresPreset({ image, user: p.user, database: p.database, password: ctx.postgresPassword });
+}
+
+export function localRef(ctx: StepContext, ref: string): string {
+  return ctx.localRefs.get(ref) ?? ref;
 }
 
 /**
@@ -53,17 +62,25 @@ export function preset(dep: Dependency, ctx: StepContext): Preset {
  * reach it (the placeholders): the same address without a cluster, the in-cluster name with one.
  */
 export function publishDependency(dep: Dependency, ctx: StepContext, seen: { host: string; port: number }, runnerUrl?: string): void {
-  const v = ctx.values;
-  const p = preset(dep, ctx);
-  const url = p.url(seen.host, seen.port);
-  if (dep === 'postgres') {
-    const pg = ctx.config.postgres!;
-    if (runnerUrl) ctx.outputs.postgresUrl = runnerUrl;
-    Object.assign(v, { POSTGRES_HOST: seen.host, POSTGRES_PORT: String(seen.port), POSTGRES_USER: pg.user, POSTGRES_DB: pg.database });
-    Object.assign(v, { POSTGRES_PASSWORD: ctx.postgresPassword, POSTGRES_URL: url });
-  } else {
-    if (runnerUrl) ctx.outputs.redisUrl = runnerUrl;
-    Object.assign(v, { REDIS_HOST: seen.host, REDIS_PORT: String(seen.port), REDIS_URL: url });
-  }
+  Object.assign(ctx.values, dependencyValues(dep, ctx, seen));
+  if (!runnerUrl) return;
+  const at = new URL(runnerUrl);
+  Object.assign(ctx.runnerValues, dependencyValues(dep, ctx, { host: at.hostname, port: Number(at.port) }));
+  if (dep === 'postgres') ctx.outputs.postgresUrl = runnerUrl;
+  else ctx.outputs.redisUrl = runnerUrl;
+}
+
+function dependencyValues(dep: Dependency, ctx: StepContext, at: { host: string; port: number }): Record<string, string> {
+  const url = preset(dep, ctx).url(at.host, at.port);
+  if (dep === 'redis') return { REDIS_HOST: at.host, REDIS_PORT: String(at.port), REDIS_URL: url };
+  const pg = ctx.config.postgres!;
+  return {
+    POSTGRES_HOST: at.host,
+    POSTGRES_PORT: String(at.port),
+    POSTGRES_USER: pg.user,
+    POSTGRES_DB: pg.database,
+    POSTGRES_PASSWORD: ctx.postgresPassword,
+    POSTGRES_URL: url,
+  };
 }
 

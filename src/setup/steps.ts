@@ -44,18 +44,21 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
         diagnosticsDir: ctx.identity.diagnosticsDir,
         platform: platformName(ctx.platform),
         later: ctx.later,
+        mask: ctx.services.secrets.mask,
       });
       task.log.write(`image source: ${source}\n`);
       return;
     }
     case 'pull-image': {
-      const source = await ensureImage(ctx.docker, ctx.config[step.dep]!.image, {
+      const ref = ctx.config[step.dep]!.image;
+      const { source, localRef } = await ensureImage(ctx.docker, ref, {
         ...call,
         cache: ctx.cache,
         workspace: ctx.config.workspace,
         platform: platformName(ctx.platform),
         later: ctx.later,
       });
+      ctx.localRefs.set(ref, localRef);
       task.log.write(`image source: ${source}\n`);
       return;
     }
@@ -91,7 +94,8 @@ async function migrate(ctx: StepContext, task: TaskContext): Promise<void> {
     task.log.write(`migrations: ${r.applied.length} applied, ${r.skipped.length} already applied\n`);
     return;
   }
-  const [cmd, ...args] = p.migrateCommand!.map((a) => substitute(a, ctx.values));
+  // on the runner: the addresses it reaches, never the in-cluster names
+  const [cmd, ...args] = p.migrateCommand!.map((a) => substitute(a, { ...ctx.values, ...ctx.runnerValues }));
   await ctx.services.runner.run(cmd, args, {
     cwd: ctx.config.workspace,
     env: { POSTGRES_URL: url },

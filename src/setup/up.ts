@@ -26,7 +26,7 @@ import { writeClusterDiagnostics } from '../kube/diagnostics.js';
 import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
 import type { ClusterContext } from './cluster-steps.js';
-import { detectReach } from './reach.js';
+import { detectReach, type Reach } from './reach.js';
 import { RecordingCache, type CacheEvent } from '../cache/recording.js';
 
 export interface UpResult {
@@ -64,10 +64,11 @@ export async function up(
   const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
   const background: Promise<void>[] = [];
   const cache = new RecordingCache(options.cache ? (hooks.cache ?? (await defaultCache(services))) : NO_CACHE);
-  const cluster = config.cluster ? await clusterContext(config, identity, services) : undefined;
+  const reach = await detectReach(process.env, docker, identity, services.logger);
+  const cluster = config.cluster ? await clusterContext(config, identity, services, reach) : undefined;
   const ctx: StepContext = {
     cluster,
-    reach: await detectReach(process.env, docker, identity, services.logger),
+    reach,
     config,
     identity,
     options,
@@ -78,6 +79,8 @@ export async function up(
     platform: currentPlatform(),
     postgresPassword,
     values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
+    runnerValues: {},
+    localRefs: new Map(),
     readyTimeoutMs: hooks.readyTimeoutMs ?? 120_000,
     buildStrategy: once(async () => {
       const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, cache.enabled));
@@ -116,7 +119,7 @@ export async function up(
     const mask = services.secrets.mask;
     const warn = (e: Error) => services.logger.warn(`could not write diagnostics: ${e.message}`);
     await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, mask).catch(warn);
-    if (cluster && result.timings.some((t) => t.task === 'cluster' && t.status === 'succeeded')) {
+    if (cluster && result.timings.some((t) => t.task === 'cluster' && t.start !== undefined) && (await cluster.kind.exists().catch(() => false))) {
       await writeClusterDiagnostics(cluster.kind, cluster.kubectl, config.namespace, identity.diagnosticsDir, mask).catch(warn);
     }
   }
@@ -126,11 +129,13 @@ export async function up(
 /** NodePorts the action owns, each mapped to a reserved 127.0.0.1 port by kind's extraPortMappings. */
 const NODE_PORTS = { postgres: 30432, redis: 30379, expose: 30100 };
 
-async function clusterContext(config: Config, identity: Identity, services: Services): Promise<ClusterContext> {
+async function clusterContext(config: Config, identity: Identity, services: Services, reach: Reach): Promise<ClusterContext> {
   const wanted: [string, number][] = [];
   for (const dep of ['postgres', 'redis'] as const) if (config[dep]?.placement === 'cluster') wanted.push([dep, NODE_PORTS[dep]]);
   Object.keys(config.deploy?.expose ?? {}).forEach((name, i) => wanted.push([`expose:${name}`, NODE_PORTS.expose + i]));
-  const hostPorts = await reservePorts(wanted.length, identity.clusterName);
+  // Under act the job reaches NodePorts on the node by name, and this process's view of free
+  // ports is its own container's: no host port is mapped, so none can collide.
+  const hostPorts = reach.kind === 'host' ? await reservePorts(wanted.length, identity.clusterName) : [];
   return {
     kind: new Kind(services.runner, identity.clusterName, config.cluster!.provider),
     kubectl: new Kubectl(services.runner, identity.kubeconfig),

@@ -90,8 +90,12 @@ if (verb === 'apply') {
   }
   record('kubectl', all, 0);
 } else if (verb === 'describe') {
-  const { positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value' });
-  out(`Name:         ${positionals[1]}\nStatus:       Running\nConditions:\n  Ready         False\nEvents:       <none>`);
+  const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value' });
+  // like kubectl, literal env values of the pod's containers are shown as they are
+  const ns = flags.namespace ?? flags.n ?? 'default';
+  const deploy = state.objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === ns && positionals[1].startsWith(`${o.metadata.name}-`));
+  const env = (deploy?.spec?.template?.spec?.containers ?? []).flatMap((c) => c.env ?? []).map((e) => `      ${e.name}:  ${e.value ?? '<set to a key>'}`);
+  out(`Name:         ${positionals[1]}\nStatus:       Running\nContainers:\n    Environment:\n${env.join('\n') || '      <none>'}\nConditions:\n  Ready         False\nEvents:       <none>`);
   record('kubectl', all, 0);
 } else if (verb === 'logs') {
   const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', 'all-containers': 'bool', previous: 'bool', p: 'bool' });
