@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { createClient } from 'redis';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load.js';
 import { inClusterDependency, namespaceObject, externalDependency } from '../src/kube/manifests.js';
@@ -14,7 +16,7 @@ import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
 import { findRecord, readRecords, toolCacheWithStandins, type StandinRecord } from './helpers/standins.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
-const NODE_IMAGE = 'ds-e2e-test/kind-node:standin';
+const NODE_IMAGE = 'ds-e2e-test/kind-node:standin-2';
 
 const ENV = `name: ds-cluster
 cluster:
@@ -93,6 +95,7 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
     ws = clusterWorkspace();
     // a cluster that is not this leg's: post must leave it alone
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'other-')), 'kubeconfig');
+    execFileSync(join(ROOT, '__tests__/bin/kind'), ['delete', 'cluster', '--name', otherCluster], { stdio: 'pipe' }); // left by an aborted run
     execFileSync(join(ROOT, '__tests__/bin/kind'), ['create', 'cluster', '--name', otherCluster, '--kubeconfig', kubeconfig], { env: { ...process.env, STANDIN_KIND_CREATE_MS: '0' }, stdio: 'pipe' });
     leg = await runLeg(ws, toolCache);
     outputs = leg.runner.outputs();
@@ -228,6 +231,47 @@ describe('a failing cluster setup', () => {
     expect(describe).toContain('DB_PASSWORD:  ***');
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain(password);
     ws.remove();
+  });
+});
+
+describe('placement: cluster', () => {
+  test('PostgreSQL and Redis from the action\'s manifests, reached through NodePorts; migrations applied', async () => {
+    const toolCache = await toolCacheWithStandins();
+    const ws = clusterWorkspace();
+    ws.write('e2e.yaml', ENV.replace(/placement: docker/g, 'placement: cluster').replace('name: ds-cluster', 'name: ds-incluster'));
+    const leg = await runLeg(ws, toolCache);
+    try {
+      expect(leg.main.stdout).not.toContain('::error::');
+      expect(leg.main.code).toBe(0);
+      const outputs = leg.runner.outputs();
+      const ns = outputs.namespace;
+      // the preloaded images, the owned manifests with probes, the NodePorts
+      expect(findRecord(leg.records, 'kind', 'load', 'docker-image', 'ds-e2e-test/postgres:15')).toBeDefined();
+      const objects = leg.records.flatMap((r) => r.objects ?? []) as { kind: string; metadata: { name: string }; spec?: { type?: string; ports?: { nodePort?: number }[] } }[];
+      for (const o of objects) validateK8s(o as Record<string, unknown>);
+      expect(objects.filter((o) => o.kind === 'Service' && o.spec?.type === 'NodePort').map((o) => [o.metadata.name, o.spec!.ports![0].nodePort])).toEqual([
+        ['postgres', 30432],
+        ['redis', 30379],
+      ]);
+      const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'datastorage-db') as unknown as { stringData: Record<string, string> };
+      expect(secret.stringData.POSTGRES_URL).toMatch(new RegExp(`@postgres\\.${ns}\\.svc:5432/action_history$`));
+      // the runner's URLs go through the reserved host ports and kind's port mappings
+      expect(outputs['postgres-url']).toMatch(/@127\.0\.0\.1:\d+\/action_history$/);
+      const client = new pg.Client({ connectionString: outputs['postgres-url'] });
+      await client.connect();
+      const tables = (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.tablename);
+      await client.end();
+      expect(tables).toEqual(['action_history', 'ds_e2e_setup_migrations']);
+      const redis = createClient({ url: outputs['redis-url'] });
+      await redis.connect();
+      expect(await redis.ping()).toBe('PONG');
+      await redis.quit();
+    } finally {
+      await runPost(leg);
+      ws.remove();
+    }
+    const state = JSON.parse(leg.runner.saved().leg) as { clusterName: string };
+    expect(execFileSync('docker', ['ps', '--all', '--filter', `label=io.x-k8s.kind.cluster=${state.clusterName}`, '--format', '{{.Names}}'], { encoding: 'utf8' })).toBe('');
   });
 });
 

