@@ -249,7 +249,8 @@ describe('placement: cluster', () => {
       expect(findRecord(leg.records, 'kind', 'load', 'docker-image', 'ds-e2e-test/postgres:15')).toBeDefined();
       const objects = leg.records.flatMap((r) => r.objects ?? []) as { kind: string; metadata: { name: string }; spec?: { type?: string; ports?: { nodePort?: number }[] } }[];
       for (const o of objects) validateK8s(o as Record<string, unknown>);
-      expect(objects.filter((o) => o.kind === 'Service' && o.spec?.type === 'NodePort').map((o) => [o.metadata.name, o.spec!.ports![0].nodePort])).toEqual([
+      // (the two start side by side, so in either order)
+      expect(objects.filter((o) => o.kind === 'Service' && o.spec?.type === 'NodePort').map((o) => [o.metadata.name, o.spec!.ports![0].nodePort]).sort()).toEqual([
         ['postgres', 30432],
         ['redis', 30379],
       ]);
