@@ -5,7 +5,8 @@
  * whose owner process is gone is taken over: by then the port is either bound (by docker, so
  * the OS will not offer it) or unused.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,20 +44,25 @@ export function releasePorts(owner: string, dir = PORTS_DIR): number[] {
 /** Claims one port for `owner`; false when a live process of another leg holds it. */
 export function claimPort(dir: string, port: number, owner: string): boolean {
   const file = join(dir, String(port));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ owner, pid: process.pid }));
-      closeSync(fd);
-      return true;
-    } catch {
-      const held = readOwner(file);
-      if (held && held.owner !== owner && alive(held.pid)) return false;
-      if (held?.owner === owner) return false; // ours already: pick another, so the leg gets distinct ports
-      rmSync(file, { force: true }); // a reservation of a process that is gone
+  // Written whole to a file of our own, then linked into place: link() fails if the name exists,
+  // so the claim is exclusive, and no one ever reads a half-written reservation.
+  const draft = join(dir, `.${port}.${process.pid}.${randomUUID()}`);
+  writeFileSync(draft, JSON.stringify({ owner, pid: process.pid }));
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        linkSync(draft, file);
+        return true;
+      } catch {
+        const held = readOwner(file);
+        if (!held || held.owner === owner || alive(held.pid)) return false; // taken (ours too: the leg wants distinct ports)
+        rmSync(file, { force: true }); // a reservation of a process that is gone
+      }
     }
+    return false;
+  } finally {
+    rmSync(draft, { force: true });
   }
-  return false;
 }
 
 function readOwner(file: string): { owner: string; pid: number } | undefined {
