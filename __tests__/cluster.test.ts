@@ -12,7 +12,7 @@ import { kindConfig } from '../src/kube/kind-config.js';
 import { planTasks } from '../src/plan/plan.js';
 import { leftovers } from './helpers/docker.js';
 import { validateK8s } from './helpers/k8s-schema.js';
-import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
+import { ROOT, RunnerFiles, runAction, runCli } from './helpers/run.js';
 import { findRecord, readRecords, toolCacheWithStandins, type StandinRecord } from './helpers/standins.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -335,6 +335,28 @@ describe('what the action renders, checked against the Kubernetes schemas', () =
     expect(c.nodes).toEqual([{ role: 'control-plane', image: 'img' }, { role: 'worker', image: 'img' }, { role: 'worker', image: 'img', labels: { tier: 'db' } }]);
     ws.write('bad.yaml', 'kind: Pod\n');
     expect(() => kindConfig({ nodeImage: 'img', workers: 0, portMappings: [], userConfig: join(ws.dir, 'bad.yaml') })).toThrow('cluster.kindConfig');
+    ws.remove();
+  });
+});
+
+describe('ds-e2e-setup up and down with a cluster', () => {
+  test('down, in a new process, finds kind again and removes the cluster up made', async () => {
+    const toolCache = await toolCacheWithStandins();
+    const ws = clusterWorkspace();
+    ws.write('e2e.yaml', 'name: ds-laptop\ncluster: {}\nredis:\n  image: ds-e2e-test/redis:7\n  placement: docker\n');
+    // a laptop: no GitHub variables, and no kind or kubectl of its own on PATH
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH!.split(':').filter((d) => !d.includes('__tests__')).join(':'), HOME: ws.dir, RUNNER_TOOL_CACHE: toolCache, RUNNER_TEMP: join(ws.dir, '.tmp') };
+    const up = await runCli(['up', '-c', 'e2e.yaml', '--node-image', NODE_IMAGE], { cwd: ws.dir, env });
+    expect(up.stderr).not.toContain('error');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^KUBECONFIG=.*\/kubeconfig$/m);
+    const kind = join(ROOT, '__tests__/bin/kind');
+    const name = execFileSync(kind, ['get', 'clusters'], { encoding: 'utf8', stdio: 'pipe' }).split('\n').find((c) => c.startsWith('ds-laptop-'));
+    expect(name).toBeDefined();
+    const down = await runCli(['down', '-c', 'e2e.yaml'], { cwd: ws.dir, env });
+    expect(down.code).toBe(0);
+    expect(down.stderr).toContain(`removed cluster ${name}`);
+    expect(execFileSync(kind, ['get', 'clusters'], { encoding: 'utf8', stdio: 'pipe' })).not.toContain(name);
     ws.remove();
   });
 });

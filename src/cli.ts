@@ -14,6 +14,8 @@ import { Secrets } from './exec/secrets.js';
 import { describePlan } from './plan/describe.js';
 import { planTasks } from './plan/plan.js';
 import { savingLine } from './report/summary.js';
+import { currentPlatform } from './tools/platform.js';
+import { installKind } from './tools/tools.js';
 import { describeFailure } from './report/timings.js';
 import { down } from './setup/down.js';
 import { prepare } from './setup/prepare.js';
@@ -32,6 +34,7 @@ options:
   -c, --config FILE        the environment file (required)
   --matrix JSON            this leg's matrix values, as the action's \`matrix\` input
   --kubernetes-version V   override cluster.kubernetes
+  --node-image REF         override the node image (a full reference)
   --timeout-minutes N      abort \`up\` after N minutes
   --no-cache               do not use the cache
   --configs GLOB           with \`plan-matrix\`: the environment files (default .github/e2e/*.yaml)
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string', short: 'c' },
       matrix: { type: 'string' },
       'kubernetes-version': { type: 'string' },
+      'node-image': { type: 'string' },
       'timeout-minutes': { type: 'string' },
       'no-cache': { type: 'boolean' },
       dotenv: { type: 'string' },
@@ -88,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     config: values.config,
     matrix: values.matrix,
     'kubernetes-version': values['kubernetes-version'],
+    'node-image': values['node-image'],
     'timeout-minutes': values['timeout-minutes'],
     cache: values['no-cache'] ? 'false' : 'true',
     cleanup: 'always',
@@ -109,6 +114,11 @@ async function main(argv: string[]): Promise<number> {
   const secrets = new Secrets();
   const services = { runner: new ProcessRunner(secrets), secrets, logger: { info: log, warn: (m: string) => log(`warning: ${m}`) }, addPath: addToPath };
   if (command === 'down') {
+    // `up` put kind on its own PATH only: a new process finds it in the tool-cache again
+    if (state.hasCluster) {
+      const kind = await installKind({ version: inputs.kindVersion, urlTemplate: inputs.kindUrl }, { platform: currentPlatform(), tempDir: join(state.workDir, 'downloads') });
+      addToPath(kind.dir);
+    }
     await down(state, services, { failed: false, diagnostics: false });
     return 0;
   }
