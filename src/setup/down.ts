@@ -1,15 +1,14 @@
 /**
- * The core of `post` and `ds-e2e-setup down`: diagnostics first when the run failed, then
+ * The core of `post` and `ds-e2e-setup down`: diagnostics first when asked for, then
  * remove exactly what this leg made, found by its labels and its cluster name. What is already
  * gone is fine, so `down` can run twice.
  */
 import { Docker } from '../docker/docker.js';
-import { writeContainerDiagnostics } from '../docker/diagnostics.js';
 import { releasePorts } from '../config/ports.js';
-import { writeClusterDiagnostics } from '../kube/diagnostics.js';
 import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
 import type { LegState, Services } from './context.js';
+import { writeDiagnostics } from './diagnostics.js';
 
 export interface DownResult {
   diagnostics: string[];
@@ -29,15 +28,8 @@ export async function down(state: LegState, services: Services, opts: DownOption
   const result: DownResult = { diagnostics: [], removed: { containers: [], networks: [], volumes: [] }, kept: false };
   const kind = state.hasCluster ? new Kind(services.runner, state.clusterName, state.provider) : undefined;
   if (opts.diagnostics) {
-    // a fault here must never keep the cleanup below from running
-    const warn = (e: Error): string[] => (services.logger.warn(`could not write diagnostics: ${e.message}`), []);
-    const mask = services.secrets.mask;
-    result.diagnostics = await writeContainerDiagnostics(docker, state.labels, state.diagnosticsDir, mask).catch(warn);
-    if (kind && (await kind.exists().catch(() => false))) {
-      const kubectl = new Kubectl(services.runner, state.kubeconfig);
-      result.diagnostics.push(...(await writeClusterDiagnostics(kind, kubectl, state.namespace, state.diagnosticsDir, mask).catch(warn)));
-    }
-    services.logger.info(`diagnostics written to ${state.diagnosticsDir}`);
+    const cluster = kind && { kind, kubectl: new Kubectl(services.runner, state.kubeconfig), namespace: state.namespace };
+    result.diagnostics = await writeDiagnostics({ docker, labels: state.labels, dir: state.diagnosticsDir, cluster }, services);
   }
   if (state.cleanup === 'never' || (state.cleanup === 'on-success' && opts.failed)) {
     services.logger.info(`cleanup: ${state.cleanup}; leaving ${state.clusterName} in place`);

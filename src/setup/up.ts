@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import type { Config } from '../config/normalize.js';
 import type { Identity } from '../config/identity.js';
 import { envKey } from '../config/placeholders.js';
-import { writeContainerDiagnostics } from '../docker/diagnostics.js';
 import { Docker } from '../docker/docker.js';
 import { runGraph } from '../engine/engine.js';
 import { TaskLog } from '../engine/task-log.js';
@@ -22,11 +21,11 @@ import { currentPlatform } from '../tools/platform.js';
 import { chooseStrategy, detectBuildFacts } from '../docker/strategy.js';
 import { detectEngine } from '../docker/engine.js';
 import { reservePorts } from '../config/ports.js';
-import { writeClusterDiagnostics } from '../kube/diagnostics.js';
 import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
 import type { ClusterContext } from './cluster-steps.js';
 import { detectReach, type Reach } from './reach.js';
+import { writeDiagnostics } from './diagnostics.js';
 import { RecordingCache, type CacheEvent } from '../cache/recording.js';
 
 export interface UpResult {
@@ -116,12 +115,8 @@ export async function up(
   }
   if (!result.ok) {
     // Evidence first: the error propagates only after the logs are on disk, and nothing is retried.
-    const mask = services.secrets.mask;
-    const warn = (e: Error) => services.logger.warn(`could not write diagnostics: ${e.message}`);
-    await writeContainerDiagnostics(docker, identity.labels, identity.diagnosticsDir, mask).catch(warn);
-    if (cluster && result.timings.some((t) => t.task === 'cluster' && t.start !== undefined) && (await cluster.kind.exists().catch(() => false))) {
-      await writeClusterDiagnostics(cluster.kind, cluster.kubectl, config.namespace, identity.diagnosticsDir, mask).catch(warn);
-    }
+    const evidence = cluster && { kind: cluster.kind, kubectl: cluster.kubectl, namespace: config.namespace };
+    await writeDiagnostics({ docker, labels: identity.labels, dir: identity.diagnosticsDir, cluster: evidence }, services);
   }
   return { result, cache: cache.events, outputs, env: exportedEnv(outputs) };
 }
