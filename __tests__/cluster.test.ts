@@ -114,7 +114,7 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
   });
 
   test('the node image comes from the host (or the cache), before the cluster needs it', () => {
-    expect(leg.main.stdout).toContain('node image source: present');
+    expect(leg.main.stdout).toContain(`${NODE_IMAGE}: source present`);
     expect(timings.cluster.needs).toContain('pull:node-image');
   });
 

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { substitute } from '../config/placeholders.js';
 import { waitUntilReady } from '../deps/readiness.js';
 import type { TaskContext } from '../engine/types.js';
-import { ensureImage } from '../docker/images.js';
 import { waitForHttp } from '../kube/health.js';
 import { kindConfig, type PortMapping } from '../kube/kind-config.js';
 import type { Kind } from '../kube/kind.js';
@@ -16,7 +15,7 @@ import { externalDependency, inClusterDependency, namespaceObject, nodePortPatch
 import type { Dependency, Step } from '../plan/plan.js';
 import { nodeImageFor } from '../tools/releases.js';
 import { kindVersion } from '../tools/tools.js';
-import { localRef, platformName, preset, publishDependency, type StepContext } from './step-context.js';
+import { ensureLocalImage, localRef, preset, publishDependency, type StepContext } from './step-context.js';
 
 export interface ClusterContext {
   kind: Kind;
@@ -52,17 +51,7 @@ export async function clusterStep(step: Step, ctx: StepContext, task: TaskContex
     case 'pull-node-image': {
       // kind would pull it itself; pulled here it comes from the host or the cache, keyed by its
       // reference, so legs on one Kubernetes version share it and other versions do not.
-      const ref = nodeImage(ctx);
-      const { source, localRef: local } = await ensureImage(ctx.docker, ref, {
-        ...call,
-        cache: ctx.cache,
-        workspace: ctx.config.workspace,
-        platform: platformName(ctx.platform),
-        later: ctx.later,
-      });
-      ctx.localRefs.set(ref, local);
-      task.log.write(`node image source: ${source}${local !== ref ? ` (as ${local})` : ''}\n`);
-      return;
+      return ensureLocalImage(ctx, nodeImage(ctx), task);
     }
     case 'create-cluster': {
       mkdirSync(ctx.identity.workDir, { recursive: true, mode: 0o700 });

@@ -7,6 +7,8 @@ import type { Identity } from '../config/identity.js';
 import type { Config } from '../config/normalize.js';
 import { postgresPreset, redisPreset, type Preset } from '../deps/presets.js';
 import type { Docker, Later } from '../docker/docker.js';
+import { ensureImage } from '../docker/images.js';
+import type { TaskContext } from '../engine/types.js';
 import type { CacheStrategy } from '../docker/strategy.js';
 import type { Dependency } from '../plan/plan.js';
 import type { Platform } from '../tools/platform.js';
@@ -51,6 +53,20 @@ export function preset(dep: Dependency, ctx: StepContext): Preset {
   if (dep === 'redis') return redisPreset(image);
   const p = ctx.config.postgres!;
   return postgresPreset({ image, user: p.user, database: p.database, password: ctx.postgresPassword });
+}
+
+/** Makes sure an image is on the host (host, cache, pull) and remembers what it is called here. */
+export async function ensureLocalImage(ctx: StepContext, ref: string, task: TaskContext): Promise<void> {
+  const { source, localRef: local } = await ensureImage(ctx.docker, ref, {
+    signal: task.signal,
+    log: task.log,
+    cache: ctx.cache,
+    workspace: ctx.config.workspace,
+    platform: platformName(ctx.platform),
+    later: ctx.later,
+  });
+  ctx.localRefs.set(ref, local);
+  task.log.write(`${ref}: source ${source}${local !== ref ? `, used as ${local}` : ''}\n`);
 }
 
 export function localRef(ctx: StepContext, ref: string): string {

@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { envKey, substitute } from '../config/placeholders.js';
 import { startContainer } from '../deps/container.js';
-import { ensureImage } from '../docker/images.js';
 import { buildImage } from '../docker/build.js';
 import { contentTag } from '../docker/context-hash.js';
 import type { TaskContext } from '../engine/types.js';
@@ -14,7 +13,7 @@ import { readMigrations } from '../migrate/goose.js';
 import type { Step } from '../plan/plan.js';
 import { installKind, installKubectl } from '../tools/tools.js';
 import { clusterStep } from './cluster-steps.js';
-import { platformName, preset, publishDependency, type StepContext } from './step-context.js';
+import { ensureLocalImage, platformName, preset, publishDependency, type StepContext } from './step-context.js';
 
 export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
   const call = { signal: task.signal, log: task.log };
@@ -49,19 +48,8 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
       task.log.write(`image source: ${source}\n`);
       return;
     }
-    case 'pull-image': {
-      const ref = ctx.config[step.dep]!.image;
-      const { source, localRef } = await ensureImage(ctx.docker, ref, {
-        ...call,
-        cache: ctx.cache,
-        workspace: ctx.config.workspace,
-        platform: platformName(ctx.platform),
-        later: ctx.later,
-      });
-      ctx.localRefs.set(ref, localRef);
-      task.log.write(`image source: ${source}\n`);
-      return;
-    }
+    case 'pull-image':
+      return ensureLocalImage(ctx, ctx.config[step.dep]!.image, task);
     case 'start-dependency': {
       if (ctx.config[step.dep]!.placement === 'cluster') return clusterStep(step, ctx, task);
       const p = preset(step.dep, ctx);
