@@ -1,12 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { canonicalJson, computeIdentity, fitName } from '../src/config/identity.js';
-import { claimPort, releasePorts, reservePorts } from '../src/config/ports.js';
+import { claimPort, releasePorts, reservePorts, STALE_AFTER_MS } from '../src/config/ports.js';
 import { leftovers } from './helpers/docker.js';
 import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
 
@@ -62,36 +62,47 @@ describe('identity', () => {
 });
 
 describe('host ports', () => {
+  // Each process exits as soon as it has its ports, while the others are still choosing: a
+  // reservation must outlive its owner's process, as it does between main and post.
   test('processes reserving at the same moment never get the same port', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ports-'));
-    const script = `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/config/ports.ts'))};\nconsole.log(JSON.stringify(await reservePorts(20, process.argv[2], ${JSON.stringify(dir)})));`;
+    const script = `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/config/ports.ts'))};\nconsole.log(JSON.stringify(await reservePorts(Number(process.argv[3]), process.argv[2], ${JSON.stringify(dir)})));`;
     const file = join(dir, 'reserve.mts');
     writeFileSync(file, script);
-    const run = (owner: string) =>
+    const run = (owner: string, count: number) =>
       new Promise<number[]>((resolve, reject) => {
-        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [file, owner]);
+        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [file, owner, String(count)]);
         let out = '';
         child.stdout.on('data', (b: Buffer) => (out += b.toString()));
         child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`exit ${code}`))));
       });
-    const results = await Promise.all(['leg-a', 'leg-b', 'leg-c', 'leg-d'].map(run));
+    const legs: [string, number][] = [['leg-a', 2], ['leg-b', 60], ['leg-c', 60], ['leg-d', 2], ['leg-e', 60]];
+    const results = await Promise.all(legs.map(([owner, count]) => run(owner, count)));
     const all = results.flat();
-    expect(all).toHaveLength(80);
-    expect(new Set(all).size).toBe(80);
+    expect(all).toHaveLength(184);
+    expect(new Set(all).size).toBe(184);
   });
 
   test('a reservation whose owner is gone is taken over; release frees only the owner\'s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ports-'));
     const mine = await reservePorts(3, 'leg-a', dir);
     const theirs = await reservePorts(2, 'leg-b', dir);
-    expect(readdirSync(dir).sort()).toEqual([...mine, ...theirs].map(String).sort());
+    const reservations = () => readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort();
+    expect(reservations()).toEqual([...mine, ...theirs].map(String).sort());
     expect(releasePorts('leg-a', dir).sort()).toEqual([...mine].sort());
-    expect(readdirSync(dir).sort()).toEqual(theirs.map(String).sort());
-    // held by a live process of another leg: refused; left by a process that is gone: taken over
-    expect(claimPort(dir, theirs[0], 'leg-c')).toBe(false);
-    writeFileSync(join(dir, String(theirs[1])), JSON.stringify({ owner: 'leg-gone', pid: 2 ** 22 + 1 }));
-    expect(claimPort(dir, theirs[1], 'leg-c')).toBe(true);
+    expect(reservations()).toEqual(theirs.map(String).sort());
+    // held by a live process of another leg: refused
+    expect(await claimPort(dir, theirs[0], 'leg-c')).toBe(false);
+    // left by a process that is gone, but recently: still held (docker may not have bound it yet)
+    const gone = join(dir, String(theirs[1]));
+    writeFileSync(gone, JSON.stringify({ owner: 'leg-gone', pid: 2 ** 22 + 1 }));
+    expect(await claimPort(dir, theirs[1], 'leg-c')).toBe(false);
+    // left by a process that is gone, long ago: taken over
+    const old = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+    utimesSync(gone, old, old);
+    expect(await claimPort(dir, theirs[1], 'leg-c')).toBe(true);
     expect(releasePorts('leg-c', dir)).toEqual([theirs[1]]);
+    expect(reservations()).toEqual([String(theirs[0])]);
   });
 });
 

@@ -1,37 +1,53 @@
 /**
  * Host ports for this leg, free and reserved across every process on this host, so two legs
- * that share a runner never race to one port. The OS picks a free port; a reservation file,
- * created exclusively in a host-wide folder, claims it until `down` releases it. A reservation
- * whose owner process is gone is taken over: by then the port is either bound (by docker, so
- * the OS will not offer it) or unused.
+ * that share a runner never race to one port. The OS picks a free port; a reservation file in a
+ * host-wide folder claims it until `down` releases it. Every claim is made under one host-wide
+ * lock, so reading a reservation, judging it stale and replacing it is a single step that no
+ * other process can interleave with.
+ *
+ * A reservation is stale only when its owner process is gone *and* it is older than
+ * STALE_AFTER_MS. The owner (main, or `up`) exits long before `down`, on purpose: between the
+ * two, docker holds the port bound, so the OS never offers it. The grace period covers the
+ * moments where a leg has finished reserving but docker has not bound yet, or where one leg's
+ * process has ended while another is still choosing ports.
  */
-import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withPathLock } from '../cache/lock.js';
 
 export const PORTS_DIR = join(tmpdir(), 'ds-e2e-setup-ports');
+export const STALE_AFTER_MS = 10 * 60_000;
 
 export async function reservePorts(count: number, owner: string, dir = PORTS_DIR): Promise<number[]> {
   mkdirSync(dir, { recursive: true });
-  const ports: number[] = [];
-  for (let tries = 0; ports.length < count; tries++) {
-    if (tries > count * 50) throw new Error(`could not reserve ${count} free host ports in ${dir}`);
-    const port = await osFreePort();
-    if (!ports.includes(port) && claimPort(dir, port, owner)) ports.push(port);
-  }
-  return ports;
+  return withHostLock(dir, async () => {
+    const ports: number[] = [];
+    for (let tries = 0; ports.length < count; tries++) {
+      if (tries > count * 50) throw new Error(`could not reserve ${count} free host ports in ${dir}`);
+      const port = await osFreePort();
+      if (!ports.includes(port) && claimUnderLock(dir, port, owner)) ports.push(port);
+    }
+    return ports;
+  });
+}
+
+/** Claims one given port for `owner`; false when another leg holds a reservation that is not stale. */
+export async function claimPort(dir: string, port: number, owner: string): Promise<boolean> {
+  mkdirSync(dir, { recursive: true });
+  return withHostLock(dir, async () => claimUnderLock(dir, port, owner));
 }
 
 export function releasePorts(owner: string, dir = PORTS_DIR): number[] {
   const released: number[] = [];
   let names: string[] = [];
   try {
-    names = readdirNames(dir);
+    names = readdirSync(dir).filter((n) => /^\d+$/.test(n));
   } catch {
     return released;
   }
+  // No lock needed: a reservation is only ever removed by its owner here, or replaced under the lock.
   for (const name of names) {
     if (readOwner(join(dir, name))?.owner === owner) {
       rmSync(join(dir, name), { force: true });
@@ -41,27 +57,26 @@ export function releasePorts(owner: string, dir = PORTS_DIR): number[] {
   return released;
 }
 
-/** Claims one port for `owner`; false when a live process of another leg holds it. */
-export function claimPort(dir: string, port: number, owner: string): boolean {
+function withHostLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  return withPathLock(join(dir, 'reservations'), work);
+}
+
+function claimUnderLock(dir: string, port: number, owner: string): boolean {
   const file = join(dir, String(port));
-  // Written whole to a file of our own, then linked into place: link() fails if the name exists,
-  // so the claim is exclusive, and no one ever reads a half-written reservation.
-  const draft = join(dir, `.${port}.${process.pid}.${randomUUID()}`);
-  writeFileSync(draft, JSON.stringify({ owner, pid: process.pid }));
+  const held = readOwner(file);
+  if (held && (held.owner === owner || !stale(file, held.pid))) return false; // ours too: a leg wants distinct ports
+  // The lock makes this whole; a reader outside it (releasePorts) sees either the old file or the new one.
+  writeFileSync(`${file}.new`, JSON.stringify({ owner, pid: process.pid }));
+  renameSync(`${file}.new`, file);
+  return true;
+}
+
+function stale(file: string, pid: number): boolean {
+  if (alive(pid)) return false;
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        linkSync(draft, file);
-        return true;
-      } catch {
-        const held = readOwner(file);
-        if (!held || held.owner === owner || alive(held.pid)) return false; // taken (ours too: the leg wants distinct ports)
-        rmSync(file, { force: true }); // a reservation of a process that is gone
-      }
-    }
-    return false;
-  } finally {
-    rmSync(draft, { force: true });
+    return Date.now() - statSync(file).mtimeMs > STALE_AFTER_MS;
+  } catch {
+    return true; // removed meanwhile by its owner's release
   }
 }
 
@@ -80,10 +95,6 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function readdirNames(dir: string): string[] {
-  return readdirSync(dir).filter((n) => /^\d+$/.test(n));
 }
 
 function osFreePort(): Promise<number> {
