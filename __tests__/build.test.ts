@@ -6,7 +6,7 @@ import { contentTag } from '../src/docker/context-hash.js';
 import { chooseStrategy } from '../src/docker/strategy.js';
 import type { ImageConfig } from '../src/config/normalize.js';
 import { CacheServer } from './helpers/cache-server.js';
-import { imageExists } from './helpers/docker.js';
+import { imageExists, removeImage } from './helpers/docker.js';
 import { RunnerFiles, runAction } from './helpers/run.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -29,9 +29,6 @@ function fixture(extra: Record<string, string> = {}): Workspace {
 
 const imageConfig = (ws: Workspace): ImageConfig => ({ context: `${ws.dir}/app`, dockerfile: `${ws.dir}/app/Dockerfile`, buildArgs: {} });
 const slowStepRanAt = (tag: string): string => execFileSync('docker', ['run', '--rm', tag, 'cat', '/slow-step-ran-at'], { encoding: 'utf8' }).trim();
-const removeImage = (tag: string): void => {
-  if (imageExists(tag)) execFileSync('docker', ['rmi', '--force', tag], { stdio: 'ignore' });
-};
 
 describe('content tags', () => {
   test('same content, same tag; a change the context includes, a new tag; an ignored change, the same tag', () => {
@@ -47,6 +44,18 @@ describe('content tags', () => {
     expect(contentTag('app', { ...imageConfig(ws), buildArgs: { X: '1' } }).tag).not.toBe(second.tag);
     ws.write('app/Dockerfile', `${DOCKERFILE}# a comment\n`);
     expect(contentTag('app', imageConfig(ws)).tag).not.toBe(second.tag);
+    ws.remove();
+  });
+
+  test('with the workspace as the context, the archives passing through the action\'s cache folder do not count', () => {
+    const ws = fixture();
+    const whole: ImageConfig = { context: ws.dir, dockerfile: `${ws.dir}/app/Dockerfile`, buildArgs: {} };
+    const before = contentTag('app', whole);
+    ws.write('.ds-e2e-cache/images/0123456789abcdef.tar', 'an archive on its way to the cache\n');
+    expect(contentTag('app', whole)).toEqual(before);
+    // a folder of the same name deeper down is the service's own
+    ws.write('app/.ds-e2e-cache/kept.txt', 'x\n');
+    expect(contentTag('app', whole).tag).not.toBe(before.tag);
     ws.remove();
   });
 });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { ActionsCacheStore } from '../src/cache/cache.js';
+import { saveArchive } from '../src/docker/archive.js';
+import { Docker } from '../src/docker/docker.js';
+import { ensureImage, imageArchive } from '../src/docker/images.js';
+import { ProcessRunner } from '../src/exec/runner.js';
 import { CacheServer } from './helpers/cache-server.js';
-import { imageExists, leftovers } from './helpers/docker.js';
+import { imageExists, leftovers, removeImage } from './helpers/docker.js';
 import { RateLimitProxy, Registry } from './helpers/registry.js';
 import { RunnerFiles, runAction } from './helpers/run.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
@@ -26,7 +31,7 @@ describe('dependency images through the cache', () => {
     ws = makeWorkspace({ 'e2e.yaml': `name: it-cache\nredis:\n  image: ${ref}\n` });
   });
   afterAll(async () => {
-    if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
+    removeImage(ref);
     await Promise.all([registry.stop(), proxy.stop(), cache.stop()]);
     ws.remove();
   });
@@ -82,12 +87,37 @@ describe('dependency images through the cache', () => {
       expect(proxy.hits).toBe(0);
     } finally {
       ws.write('e2e.yaml', `name: it-cache\nredis:\n  image: ${ref}\n`);
-      if (imageExists(tagged)) execFileSync('docker', ['rmi', tagged]);
+      removeImage(tagged);
+    }
+  });
+
+  // docker load prints docker.io names short (`e2e-fq/redis:7`); podman writes them out. Neither
+  // may turn a restore into a pull: here no pull could succeed, so only the cache can answer.
+  test('a docker.io reference is restored from the cache, whatever name loading prints', async () => {
+    const fq = 'docker.io/e2e-fq/redis:7';
+    const docker = new Docker(new ProcessRunner());
+    // in this process, as a runner sets it: the cache service's variables, the workspace as the working folder
+    const saved = { env: { ...process.env }, cwd: process.cwd() };
+    Object.assign(process.env, cache.env(), { GITHUB_WORKSPACE: ws.dir });
+    process.chdir(ws.dir);
+    try {
+      execFileSync('docker', ['tag', 'ds-e2e-test/redis:7', fq]);
+      const opts = { cache: new ActionsCacheStore(), workspace: ws.dir, platform: 'linux-amd64' };
+      await saveArchive(docker, fq, imageArchive(fq, opts.platform), opts);
+      removeImage(fq);
+      expect(imageExists(fq)).toBe(false);
+      const got = await ensureImage(docker, fq, { ...opts, pullTimeoutMs: 20_000 });
+      expect(got).toEqual({ source: 'cache', localRef: fq });
+      expect(imageExists(fq)).toBe(true);
+    } finally {
+      process.env = saved.env;
+      process.chdir(saved.cwd);
+      removeImage(fq);
     }
   });
 
   test('without the cache, a 429 fails fast with a message that names the image and the rate limit', async () => {
-    if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
+    removeImage(ref);
     proxy.limited = true;
     const started = Date.now();
     const r = await run(false);
@@ -98,7 +128,7 @@ describe('dependency images through the cache', () => {
   });
 
   test('a cache service that is down costs a warning, not the run', async () => {
-    if (imageExists(ref)) execFileSync('docker', ['rmi', ref]);
+    removeImage(ref);
     proxy.limited = false;
     cache.mode = 'down';
     const r = await run(true);

@@ -19,3 +19,7 @@ export function imageExists(ref: string): boolean {
     return false;
   }
 }
+
+export function removeImage(ref: string): void {
+  if (imageExists(ref)) execFileSync('docker', ['rmi', '--force', ref], { stdio: 'ignore' });
+}

@@ -3,6 +3,12 @@
  * is a warning, never a failure: a restore that fails is a miss, a save that fails or loses a
  * race to another leg (the key exists already) is a note.
  */
+/**
+ * The workspace folder that archives pass through on their way to and from the cache. Build
+ * contexts skip it when they hash their files (see docker/context-hash.ts).
+ */
+export const CACHE_DIR = '.ds-e2e-cache';
+
 /** Loaded on first use: it is the largest dependency, and most runs start before they need it. */
 const actionsCache = () => import('@actions/cache');
 

@@ -6,12 +6,13 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { CacheStore } from '../cache/cache.js';
+import { CACHE_DIR } from '../cache/cache.js';
 import { withPathLock } from '../cache/lock.js';
 import type { ImageConfig } from '../config/normalize.js';
 import type { LogSink } from '../engine/types.js';
+import { restoreArchive, saveArchive, type ArchiveOptions } from './archive.js';
 import type { ContentTag } from './context-hash.js';
-import type { Call, Docker, Later } from './docker.js';
+import type { Docker } from './docker.js';
 import type { CacheStrategy } from './strategy.js';
 
 export interface BuildRequest {
@@ -20,21 +21,18 @@ export interface BuildRequest {
   tag: ContentTag;
 }
 
-export interface BuildOptions extends Call {
-  cache: CacheStore;
+export interface BuildOptions extends ArchiveOptions {
   strategy: CacheStrategy;
-  workspace: string;
   diagnosticsDir: string;
   /** e.g. linux-amd64: layers are per platform. */
   platform: string;
-  later?: Later;
   /** Applied to the build log kept in diagnostics-dir. */
   mask?: (text: string) => string;
 }
 
 export type BuildSource = 'present' | 'cache' | 'built';
 
-export const BUILD_CACHE_DIR = '.ds-e2e-cache/build';
+const BUILD_CACHE_DIR = join(CACHE_DIR, 'build');
 
 export function buildCacheKeys(name: string, hash: string, platform: string): { key: string; restoreKeys: string[] } {
   const prefix = `ds-e2e-setup-build-${platform}-${name}-`;
@@ -82,8 +80,8 @@ export async function buildImage(docker: Docker, req: BuildRequest, opts: BuildO
   }
 
   // inline: the image carries its own cache; the archive of the last build is the cache.
-  const archive = join(rel, 'image.tar');
-  const { hit, loaded } = await restoreArchive(docker, archive, keys, opts);
+  const archive = { path: join(rel, 'image.tar'), key: keys.key };
+  const { hit, loaded } = await restoreArchive(docker, archive, opts, keys.restoreKeys);
   if (hit === keys.key && (await docker.imageExists(req.tag.tag, opts))) {
     opts.log?.write(`${req.tag.tag}: restored from the cache (${keys.key}), no build needed\n`);
     return 'cache';
@@ -93,41 +91,8 @@ export async function buildImage(docker: Docker, req: BuildRequest, opts: BuildO
   const args = docker.engine === 'docker' ? loaded.flatMap((ref) => ['--cache-from', ref]) : [];
   if (s.builder === 'buildkit') args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
   await runBuild(docker, req, opts, args);
-  if (opts.cache.enabled) {
-    const full = join(opts.workspace, archive);
-    // Nothing waits for the upload: the image is ready for its load and deploy now.
-    const save = (log?: LogSink) =>
-      withPathLock(full, async () => {
-        try {
-          await docker.save(req.tag.tag, full);
-          if (await opts.cache.save([archive], keys.key)) log?.write(`${req.tag.tag}: saved to the cache as ${keys.key}\n`);
-        } finally {
-          rmSync(full, { force: true });
-        }
-      });
-    if (opts.later) opts.later(`cache save of ${req.tag.tag}`, save);
-    else await save(opts.log);
-  }
+  await saveArchive(docker, req.tag.tag, archive, opts);
   return 'built';
-}
-
-/** Restores the last build's archive (exact key, else the newest of the same image) and loads it. */
-async function restoreArchive(
-  docker: Docker,
-  archive: string,
-  keys: { key: string; restoreKeys: string[] },
-  opts: BuildOptions,
-): Promise<{ hit?: string; loaded: string[] }> {
-  if (!opts.cache.enabled) return { loaded: [] };
-  const full = join(opts.workspace, archive);
-  return withPathLock(full, async () => {
-    try {
-      const hit = await opts.cache.restore([archive], keys.key, keys.restoreKeys);
-      return { hit, loaded: hit ? await docker.load(full, opts) : [] };
-    } finally {
-      rmSync(full, { force: true });
-    }
-  });
 }
 
 async function runBuild(docker: Docker, req: BuildRequest, opts: BuildOptions, cacheArgs: string[]): Promise<void> {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dockerignoreModule from '@balena/dockerignore';
+import { CACHE_DIR } from '../cache/cache.js';
 import type { ImageConfig } from '../config/normalize.js';
 
 /** The package is CommonJS (`module.exports = factory`) but its types declare a default export. */
@@ -37,7 +38,11 @@ export function contentTag(name: string, image: ImageConfig): ContentTag {
   return { tag: `${name}:e2e-${hash}`, hash, files: files.length };
 }
 
-/** The context's files as docker would send them, relative with `/`, sorted. */
+/**
+ * The context's files as docker would send them, relative with `/`, sorted. The action's own
+ * cache folder is skipped: with the workspace as the context, archives come and go there while
+ * other tasks run, and they are not the service's content.
+ */
 export function contextFiles(context: string): string[] {
   const ignoreFile = join(context, '.dockerignore');
   const patterns = existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8').split(/\r?\n/) : [];
@@ -49,7 +54,7 @@ export function contextFiles(context: string): string[] {
     for (const entry of readdirSync(join(context, rel), { withFileTypes: true })) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!hasExceptions && ig.ignores(path)) continue;
+        if (path === CACHE_DIR || (!hasExceptions && ig.ignores(path))) continue;
         walk(path);
       } else if (!ig.ignores(path)) {
         out.push(path);

@@ -3,14 +3,12 @@
  * then saved to the cache, so the next run does not hit the registry: the rate-limit fix).
  * A pull that fails says which image and why, within seconds.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CACHE_DIR } from '../cache/cache.js';
 import { shortHash } from '../config/identity.js';
-import type { CacheStore } from '../cache/cache.js';
-import { withPathLock } from '../cache/lock.js';
 import { CommandError } from '../exec/runner.js';
-import type { LogSink } from '../engine/types.js';
-import type { Call, Docker, Later } from './docker.js';
+import { restoreArchive, saveArchive, type ArchiveOptions, type CachedArchive } from './archive.js';
+import type { Docker } from './docker.js';
 
 export type ImageSource = 'present' | 'cache' | 'pulled';
 
@@ -18,19 +16,18 @@ export type ImageSource = 'present' | 'cache' | 'pulled';
  * Relative to the workspace, the same string on every leg and runner: @actions/cache versions
  * entries by their path strings, so this is what lets legs share one entry per image.
  */
-export const IMAGE_CACHE_DIR = '.ds-e2e-cache/images';
+const IMAGE_CACHE_DIR = join(CACHE_DIR, 'images');
 
-export function imageCacheKey(ref: string, platform: string): string {
-  return `ds-e2e-setup-image-${platform}-${shortHash(ref, 16)}`;
+/** Where an image travels through the cache: one entry per reference and platform, shared by every leg. */
+export function imageArchive(ref: string, platform: string): CachedArchive {
+  const id = shortHash(ref, 16);
+  return { path: join(IMAGE_CACHE_DIR, `${id}.tar`), key: `ds-e2e-setup-image-${platform}-${id}` };
 }
 
-export interface EnsureImageOptions extends Call {
-  cache: CacheStore;
-  workspace: string;
+export interface EnsureImageOptions extends ArchiveOptions {
   /** e.g. linux-amd64: an image archive is per platform. */
   platform: string;
   pullTimeoutMs?: number;
-  later?: Later;
 }
 
 export interface EnsuredImage {
@@ -59,39 +56,20 @@ export async function ensureImage(docker: Docker, ref: string, opts: EnsureImage
     return { source: 'present', localRef: ref };
   }
   const local = archiveTag(ref);
-  const key = imageCacheKey(ref, opts.platform);
-  const rel = join(IMAGE_CACHE_DIR, `${shortHash(ref, 16)}.tar`);
-  const tar = join(opts.workspace, rel);
+  const archive = imageArchive(ref, opts.platform);
   if (!opts.cache.enabled) {
     await pull(docker, ref, opts);
     return { source: 'pulled', localRef: ref };
   }
-  const restored = await withPathLock(tar, async () => {
-    try {
-      if (!(await opts.cache.restore([rel], key))) return false;
-      const loaded = await docker.load(tar, call);
-      return loaded.includes(local) && (await docker.imageExists(local, call));
-    } finally {
-      rmSync(tar, { force: true });
-    }
-  });
-  if (restored) {
-    opts.log?.write(`${ref}: restored from the cache (${key}) as ${local}\n`);
+  // What `load` prints is no proof: docker shortens docker.io names, podman writes them out.
+  const { hit } = await restoreArchive(docker, archive, opts);
+  if (hit && (await docker.imageExists(local, call))) {
+    opts.log?.write(`${ref}: restored from the cache (${archive.key}) as ${local}\n`);
     return { source: 'cache', localRef: local };
   }
   await pull(docker, ref, opts);
   if (local !== ref) await docker.tag(ref, local, call);
-  const save = (log?: LogSink) =>
-    withPathLock(tar, async () => {
-      try {
-        await docker.save(local, tar);
-        if (await opts.cache.save([rel], key)) log?.write(`${ref}: saved to the cache as ${key}\n`);
-      } finally {
-        rmSync(tar, { force: true });
-      }
-    });
-  if (opts.later) opts.later(`cache save of ${ref}`, save);
-  else await save(opts.log);
+  await saveArchive(docker, local, archive, opts, ref);
   return { source: 'pulled', localRef: ref };
 }
 
