@@ -45,14 +45,9 @@ export class ActionsCacheStore implements CacheStore {
     return (await actionsCache()).restoreCache(paths, key, restoreKeys);
   }
 
+  /** saveCache answers -1 itself when another leg reserved the key first. */
   async save(paths: string[], key: string): Promise<boolean> {
-    const lib = await actionsCache();
-    try {
-      return (await lib.saveCache(paths, key)) !== -1;
-    } catch (err) {
-      if (err instanceof lib.ReserveCacheError) return false; // another leg saved it first: fine
-      throw err;
-    }
+    return (await (await actionsCache()).saveCache(paths, key)) !== -1;
   }
 }
 

@@ -15,6 +15,9 @@ export async function withPathLock<T>(path: string, work: () => Promise<T>): Pro
     realpath: false,
     stale: 30_000,
     retries: { retries: 600, minTimeout: 100, maxTimeout: 1000 },
+    // The library's default throws from a timer, which would end the process. A lock taken over
+    // as stale (a refresh that came late during a long upload) costs at worst a repeated upload.
+    onCompromised: () => {},
   });
   try {
     return await work();
