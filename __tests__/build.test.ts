@@ -89,9 +89,9 @@ describe('building through the action, with a real dockerd and the cache API', (
     ws.remove();
   });
 
-  const run = async (matrix = '{}', cacheEnv: NodeJS.ProcessEnv = cache.env()) => {
+  const run = async (matrix = '{}', cacheEnv: NodeJS.ProcessEnv = cache.env(), workspace = ws) => {
     const runner = new RunnerFiles();
-    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', matrix }, { GITHUB_WORKSPACE: ws.dir, ...cacheEnv }));
+    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', matrix }, { GITHUB_WORKSPACE: workspace.dir, ...cacheEnv }));
     await runAction('post', runner.postEnv({}));
     const tag = main.code === 0 ? (JSON.parse(runner.outputs().images) as Record<string, string>).app : '';
     if (tag) tags.push(tag);
@@ -124,18 +124,30 @@ describe('building through the action, with a real dockerd and the cache API', (
     expect(changed.main.code).toBe(0);
     expect(changed.tag).not.toBe(first.tag);
     expect(changed.main.stdout).toMatch(/cache: restored ds-e2e-setup-build-\S+-app-[0-9a-f]{16}; layers from app:e2e-/);
-    expect(changed.main.stdout).toMatch(/RUN sleep 2 && date \+%s%N > \/slow-step-ran-at\n ---> Using cache/);
+    // the builder's own report: the classic builder's, or BuildKit's (GitHub's runners have buildx)
+    expect(changed.main.stdout).toMatch(/RUN sleep 2 && date \+%s%N > \/slow-step-ran-at\n(?: ---> Using cache|#\d+ CACHED)/);
     expect(slowStepRanAt(changed.tag)).toBe(ranAt); // the side effect proves the step did not run again
   });
 
   test('two legs building the same image share one entry; the one that loses the race still passes', async () => {
-    ws.write('app/data.txt', 'raced\n');
-    const before = cache.saved().length;
-    const [a, b] = await Promise.all([run('{"leg":"a"}'), run('{"leg":"b"}')]);
-    expect(a.main.code).toBe(0);
-    expect(b.main.code).toBe(0);
-    expect(a.tag).toBe(b.tag);
-    expect(cache.saved().length).toBe(before + 1);
+    // two runners' checkouts of one commit, so no lock on a shared path orders the legs; both
+    // look the entry up before either has saved it, so both build and both try to save
+    const other = fixture();
+    try {
+      for (const w of [ws, other]) w.write('app/data.txt', 'raced\n');
+      const before = cache.saved().length;
+      cache.holdLookups = 2;
+      const [a, b] = await Promise.all([run('{"leg":"a"}', cache.env(), ws), run('{"leg":"b"}', cache.env(), other)]);
+      expect(a.main.code).toBe(0);
+      expect(b.main.code).toBe(0);
+      expect(a.tag).toBe(b.tag);
+      expect(cache.saved().length).toBe(before + 1);
+      const outs = [a, b].map((l) => l.main.stdout);
+      expect(outs.filter((o) => o.includes(`${a.tag}: saved to the cache as`))).toHaveLength(1);
+      expect(outs.filter((o) => o.includes('was not saved: another leg or run saved it first'))).toHaveLength(1);
+    } finally {
+      other.remove();
+    }
   });
 
   test('a cache service that is down, or answering 5xx, gives a warning and the build succeeds', async () => {
@@ -144,7 +156,9 @@ describe('building through the action, with a real dockerd and the cache API', (
     const r = await run();
     cache.mode = 'ok';
     expect(r.main.code).toBe(0);
-    expect(r.main.stdout).toMatch(/::(warning|error)::Failed to (restore|save)/);
+    expect(r.main.stdout).toContain('::warning::Failed to restore');
+    expect(r.main.stdout).toContain('::warning::Failed to save');
+    expect(r.main.stdout).not.toContain('::error::');
     expect(imageExists(r.tag)).toBe(true);
   });
 
@@ -152,7 +166,9 @@ describe('building through the action, with a real dockerd and the cache API', (
     ws.write('app/data.txt', 'no cache service\n');
     const r = await run('{}', { ...cache.env(), ACTIONS_CACHE_URL: 'http://127.0.0.1:9/' });
     expect(r.main.code).toBe(0);
-    expect(r.main.stdout).toMatch(/::(warning|error)::Failed to (restore|save)/);
+    expect(r.main.stdout).toContain('::warning::Failed to restore');
+    expect(r.main.stdout).toContain('::warning::Failed to save');
+    expect(r.main.stdout).not.toContain('::error::');
     expect(imageExists(r.tag)).toBe(true);
   });
 

@@ -66,18 +66,32 @@ describe('host ports', () => {
   // reservation must outlive its owner's process, as it does between main and post.
   test('processes reserving at the same moment never get the same port', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ports-'));
-    const script = `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/config/ports.ts'))};\nconsole.log(JSON.stringify(await reservePorts(Number(process.argv[3]), process.argv[2], ${JSON.stringify(dir)})));`;
+    // each process loads, says it is ready, and waits for one "go" sent to all at once
+    const script = [
+      `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/config/ports.ts'))};`,
+      `import { once } from 'node:events';`,
+      `console.log('ready');`,
+      `await once(process.stdin, 'data');`,
+      `console.log(JSON.stringify(await reservePorts(Number(process.argv[3]), process.argv[2], ${JSON.stringify(dir)})));`,
+      `process.exit(0);`,
+    ].join('\n');
     const file = join(dir, 'reserve.mts');
     writeFileSync(file, script);
-    const run = (owner: string, count: number) =>
-      new Promise<number[]>((resolve, reject) => {
-        const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [file, owner, String(count)]);
-        let out = '';
-        child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`exit ${code}`))));
-      });
+    const start = (owner: string, count: number) => {
+      const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [file, owner, String(count)]);
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.startsWith('ready\n') && resolve()));
+      const ports = new Promise<number[]>((resolve, reject) =>
+        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.slice('ready\n'.length)) as number[]) : reject(new Error(`exit ${code}`)))),
+      );
+      return { child, ready, ports };
+    };
     const legs: [string, number][] = [['leg-a', 2], ['leg-b', 60], ['leg-c', 60], ['leg-d', 2], ['leg-e', 60]];
-    const results = await Promise.all(legs.map(([owner, count]) => run(owner, count)));
+    const children = legs.map(([owner, count]) => start(owner, count));
+    await Promise.all(children.map((c) => c.ready));
+    for (const c of children) c.child.stdin.write('go\n');
+    const results = await Promise.all(children.map((c) => c.ports));
     const all = results.flat();
     expect(all).toHaveLength(184);
     expect(new Set(all).size).toBe(184);

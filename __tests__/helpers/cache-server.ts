@@ -19,6 +19,9 @@ export class CacheServer {
   readonly entries: Entry[] = [];
   readonly log: string[] = [];
   mode: 'ok' | 'down' = 'ok';
+  /** When set, lookups get no answer until this many have arrived: legs that race, for certain. */
+  holdLookups = 0;
+  private held: (() => void)[] = [];
   private server!: Server;
   private clock = 0;
 
@@ -49,6 +52,14 @@ export class CacheServer {
       if (this.mode === 'down') return json(503, { message: 'cache service unavailable' });
       const path = url.pathname.replace(/^\/_apis\/artifactcache\//, '');
       if (req.method === 'GET' && path === 'cache') {
+        if (this.holdLookups > 0) {
+          const answered = new Promise<void>((release) => this.held.push(release));
+          if (this.held.length >= this.holdLookups) {
+            this.holdLookups = 0;
+            for (const release of this.held.splice(0)) release();
+          }
+          await answered;
+        }
         const version = url.searchParams.get('version');
         const keys = (url.searchParams.get('keys') ?? '').split(',');
         const done = this.entries.filter((e) => e.data && e.version === version);
