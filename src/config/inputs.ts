@@ -5,6 +5,7 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { CleanupPolicy, SetupOptions } from '../setup/context.js';
+import { isExactVersion, isVersionOrMinor } from '../tools/versions.js';
 
 export interface Inputs extends SetupOptions {
   config: string;
@@ -36,7 +37,7 @@ export function parseInputs(get: (name: string) => string): Inputs {
     throw new InputError(`input "timeout-minutes": expected a positive number, got "${timeout}"`);
   }
   const kubernetesVersion = opt('kubernetes-version');
-  if (kubernetesVersion && !/^v?\d+\.\d+\.\d+$/.test(kubernetesVersion)) {
+  if (kubernetesVersion && !isExactVersion(kubernetesVersion)) {
     throw new InputError(`input "kubernetes-version": expected a version such as v1.33.1, got "${kubernetesVersion}"`);
   }
   const clusterName = opt('cluster-name');
@@ -44,11 +45,11 @@ export function parseInputs(get: (name: string) => string): Inputs {
     throw new InputError(`input "cluster-name": must be [a-z0-9-], at most 40 characters, got "${clusterName}"`);
   }
   const kindVersion = opt('kind-version');
-  if (kindVersion && !/^v?\d+\.\d+\.\d+$/.test(kindVersion)) {
+  if (kindVersion && !isExactVersion(kindVersion)) {
     throw new InputError(`input "kind-version": expected a version such as v0.32.0, got "${kindVersion}"`);
   }
   const kubectlVersion = opt('kubectl-version');
-  if (kubectlVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubectlVersion)) {
+  if (kubectlVersion && !isVersionOrMinor(kubectlVersion)) {
     throw new InputError(`input "kubectl-version": expected v1.34.1, 1.34.1 or a minor such as 1.34, got "${kubectlVersion}"`);
   }
   for (const name of ['kind-url', 'kubectl-url']) {

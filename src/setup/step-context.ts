@@ -11,7 +11,7 @@ import { ensureImage } from '../docker/images.js';
 import type { TaskContext } from '../engine/types.js';
 import type { CacheStrategy } from '../docker/strategy.js';
 import type { Dependency } from '../plan/plan.js';
-import type { Platform } from '../tools/platform.js';
+import { platformKey, type Platform } from '../tools/platform.js';
 import type { ClusterContext } from './cluster-steps.js';
 import type { Outputs, Services, SetupOptions } from './context.js';
 import type { Reach } from './reach.js';
@@ -44,10 +44,6 @@ export interface StepContext {
   reach: Reach;
 }
 
-export function platformName(p: Platform): string {
-  return `${p.os}-${p.arch}`;
-}
-
 export function preset(dep: Dependency, ctx: StepContext): Preset {
   const image = localRef(ctx, ctx.config[dep]!.image);
   if (dep === 'redis') return redisPreset(image);
@@ -62,7 +58,7 @@ export async function ensureLocalImage(ctx: StepContext, ref: string, task: Task
     log: task.log,
     cache: ctx.cache,
     workspace: ctx.config.workspace,
-    platform: platformName(ctx.platform),
+    platform: platformKey(ctx.platform),
     later: ctx.later,
   });
   ctx.localRefs.set(ref, local);

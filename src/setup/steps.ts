@@ -11,9 +11,10 @@ import type { TaskContext } from '../engine/types.js';
 import { applyMigrations } from '../migrate/apply.js';
 import { readMigrations } from '../migrate/goose.js';
 import type { Step } from '../plan/plan.js';
+import { platformKey } from '../tools/platform.js';
 import { installKind, installKubectl } from '../tools/tools.js';
 import { clusterStep } from './cluster-steps.js';
-import { ensureLocalImage, platformName, preset, publishDependency, type StepContext } from './step-context.js';
+import { ensureLocalImage, preset, publishDependency, type StepContext } from './step-context.js';
 
 export async function runStep(step: Step, ctx: StepContext, task: TaskContext): Promise<void> {
   const call = { signal: task.signal, log: task.log };
@@ -41,7 +42,7 @@ export async function runStep(step: Step, ctx: StepContext, task: TaskContext): 
         strategy: await ctx.buildStrategy(),
         workspace: ctx.config.workspace,
         diagnosticsDir: ctx.identity.diagnosticsDir,
-        platform: platformName(ctx.platform),
+        platform: platformKey(ctx.platform),
         later: ctx.later,
         mask: ctx.services.secrets.mask,
       });

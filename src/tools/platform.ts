@@ -11,6 +11,11 @@ export function currentPlatform(platform: string = process.platform, arch: strin
   return { os, arch: a };
 }
 
+/** `linux-amd64`: keys the pinned checksums and every cache entry that is per platform. */
+export function platformKey(p: Platform): `${Platform['os']}-${Platform['arch']}` {
+  return `${p.os}-${p.arch}`;
+}
+
 export function fillTemplate(template: string, values: { version: string; os: string; arch: string }): string {
   return template.replace(/\{(version|os|arch)\}/g, (_m, key: keyof typeof values) => values[key]);
 }

@@ -96,10 +96,6 @@ export const DEFAULT_KUBECTL_VERSION = 'v1.36.1';
 export const DEFAULT_KIND_URL = 'https://github.com/kubernetes-sigs/kind/releases/download/{version}/kind-{os}-{arch}';
 export const DEFAULT_KUBECTL_URL = 'https://dl.k8s.io/release/{version}/bin/{os}/{arch}/kubectl';
 
-export function platformKey(p: Platform): `${Platform['os']}-${Platform['arch']}` {
-  return `${p.os}-${p.arch}`;
-}
-
 /** The node image for a cluster: the given image, else the release's pre-built one for that version, else the plain tag. */
 export function nodeImageFor(kindVersion: string, kubernetes?: string, nodeImage?: string): string {
   if (nodeImage) return nodeImage;

@@ -7,8 +7,8 @@ import {
   DEFAULT_KUBECTL_VERSION,
   KIND_RELEASES,
   KUBECTL_SHA256,
-  platformKey,
 } from './releases.js';
+import { platformKey } from './platform.js';
 import { exactVersion, resolveKubectlVersion } from './versions.js';
 
 export interface ToolOptions {

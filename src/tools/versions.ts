@@ -9,6 +9,11 @@ export class VersionError extends Error {
 const EXACT = /^v?(\d+\.\d+\.\d+)$/;
 const MINOR = /^v?(\d+)\.(\d+)$/;
 
+/** `v1.34.1` or `1.34.1`: what kind and Kubernetes versions are written as. */
+export const isExactVersion = (input: string): boolean => EXACT.test(input.trim());
+/** An exact version, or a minor such as `1.34`: what kubectl-version accepts. */
+export const isVersionOrMinor = (input: string): boolean => isExactVersion(input) || MINOR.test(input.trim());
+
 export function exactVersion(input: string, field: string): string {
   const m = EXACT.exec(input.trim());
   if (!m) throw new VersionError(`${field}: expected a version such as v0.32.0, got "${input}"`);
@@ -25,7 +30,7 @@ export async function resolveKubectlVersion(
   urlTemplate: string,
   opts: { arch: string; retry?: RetryPolicy; signal?: AbortSignal; warn?: (m: string) => void },
 ): Promise<string> {
-  if (EXACT.test(input.trim())) return exactVersion(input, 'kubectl-version');
+  if (isExactVersion(input)) return exactVersion(input, 'kubectl-version');
   const m = MINOR.exec(input.trim());
   if (!m) throw new VersionError(`kubectl-version: expected v1.34.1, 1.34.1 or a minor such as 1.34, got "${input}"`);
   const at = urlTemplate.indexOf('{version}');
