@@ -72,6 +72,18 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
     files: { 'm/a.yaml': 'kind: ConfigMap\ndata:\n  x: ${POSTGRES_URL}\n  y: ${REDIS_URL}\n' },
     expect: ['deploy.manifests', 'm/a.yaml:4', 'unknown placeholder ${REDIS_URL}'],
   },
+  {
+    case: 'a kind config that is not a kind Cluster',
+    yaml: 'name: api\ncluster: { kindConfig: kind.yaml }\n',
+    files: { 'kind.yaml': 'kind: Pod\napiVersion: v1\n' },
+    expect: ['cluster.kindConfig', 'kind.yaml: kind is "Pod", expected "Cluster"'],
+  },
+  {
+    case: 'a kind config whose nodes are not a list',
+    yaml: 'name: api\ncluster: { kindConfig: kind.yaml }\n',
+    files: { 'kind.yaml': 'kind: Cluster\nnodes: { role: worker }\n' },
+    expect: ['cluster.kindConfig', 'kind.yaml: nodes must be a list'],
+  },
   { case: 'an image entry without context', yaml: 'name: api\nimages:\n  api: { dockerfile: Dockerfile }\n', expect: ['images.api.context', 'is required'] },
   {
     case: 'duplicate names',

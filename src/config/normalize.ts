@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { fieldPath } from './issues.js';
+import { readKindConfigFile } from './kind-file.js';
 import { checkPath, displayPath } from './paths.js';
 import { envKey, findPlaceholders, knownPlaceholders } from './placeholders.js';
 import type { EnvFile } from './schema.js';
@@ -80,10 +81,15 @@ export function normalize(env: EnvFile, where: Where): Config {
     return given ?? (hasCluster ? 'cluster' : 'docker');
   };
 
-  const cluster = env.cluster && {
-    ...env.cluster,
-    kindConfig: env.cluster.kindConfig && mustExist(['cluster', 'kindConfig'], env.cluster.kindConfig, 'file'),
-  };
+  const kindFile = env.cluster?.kindConfig && mustExist(['cluster', 'kindConfig'], env.cluster.kindConfig, 'file');
+  if (kindFile && !checkPath(kindFile, 'file')) {
+    try {
+      readKindConfigFile(kindFile);
+    } catch (err) {
+      problem(['cluster', 'kindConfig'], `${displayPath(kindFile, where.workspace)}: ${(err as Error).message}`);
+    }
+  }
+  const cluster = env.cluster && { ...env.cluster, kindConfig: kindFile };
 
   const images: Record<string, ImageConfig> = {};
   for (const [name, img] of Object.entries(env.images)) {

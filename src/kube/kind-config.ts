@@ -6,8 +6,7 @@
  * fields (mounts, labels, patches) to ours by position, while the image and the port mappings
  * the action needs are always kept.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { readKindConfigFile } from '../config/kind-file.js';
 
 export interface PortMapping {
   /** The NodePort inside the node container. */
@@ -20,25 +19,14 @@ export interface KindConfigInput {
   nodeImage: string;
   workers: number;
   portMappings: PortMapping[];
-  /** Path of the user's kind config, already checked to exist. */
+  /** Path of the user's kind config, already checked when the environment file was loaded. */
   userConfig?: string;
 }
 
 type Node = Record<string, unknown> & { role?: string; extraPortMappings?: unknown[] };
 
-export function readUserKindConfig(file: string): Record<string, unknown> {
-  const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`cluster.kindConfig: ${file} is not a YAML mapping`);
-  if (doc.kind !== undefined && doc.kind !== 'Cluster') throw new Error(`cluster.kindConfig: ${file} has kind "${String(doc.kind)}", expected "Cluster"`);
-  if (doc.apiVersion !== undefined && doc.apiVersion !== 'kind.x-k8s.io/v1alpha4') {
-    throw new Error(`cluster.kindConfig: ${file} has apiVersion "${String(doc.apiVersion)}", expected "kind.x-k8s.io/v1alpha4"`);
-  }
-  if (doc.nodes !== undefined && !Array.isArray(doc.nodes)) throw new Error(`cluster.kindConfig: ${file}: nodes must be a list`);
-  return doc;
-}
-
 export function kindConfig(input: KindConfigInput): Record<string, unknown> {
-  const user = input.userConfig ? readUserKindConfig(input.userConfig) : {};
+  const user = input.userConfig ? readKindConfigFile(input.userConfig) : {};
   const userNodes = (user.nodes as Node[] | undefined) ?? [];
   const ours: Node[] = [
     {
