@@ -14,8 +14,6 @@ import { Secrets } from './exec/secrets.js';
 import { describePlan } from './plan/describe.js';
 import { planTasks } from './plan/plan.js';
 import { savingLine } from './report/summary.js';
-import { currentPlatform } from './tools/platform.js';
-import { installKind } from './tools/tools.js';
 import { describeFailure } from './report/timings.js';
 import { down } from './setup/down.js';
 import { prepare } from './setup/prepare.js';
@@ -114,11 +112,6 @@ async function main(argv: string[]): Promise<number> {
   const secrets = new Secrets();
   const services = { runner: new ProcessRunner(secrets), secrets, logger: { info: log, warn: (m: string) => log(`warning: ${m}`) }, addPath: addToPath };
   if (command === 'down') {
-    // `up` put kind on its own PATH only: a new process finds it in the tool-cache again
-    if (state.hasCluster) {
-      const kind = await installKind({ version: inputs.kindVersion, urlTemplate: inputs.kindUrl }, { platform: currentPlatform(), tempDir: join(state.workDir, 'downloads') });
-      addToPath(kind.dir);
-    }
     await down(state, services, { failed: false, diagnostics: false });
     return 0;
   }
@@ -135,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
     log(`\n${describeFailure(result)}\ndiagnostics: ${outputs.diagnosticsDir}\nremove what was made with: ds-e2e-setup down -c ${inputs.config}`);
     return 1;
   }
-  log(savingLine(result).text.replace(/\*\*/g, ''));
+  log(savingLine(result));
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   if (values.dotenv) {
     writeFileSync(values.dotenv, `${lines.join('\n')}\n`, { mode: 0o600 });

@@ -17,15 +17,12 @@ export interface RunRecord {
 
 const STATUS_ICON: Record<string, string> = { succeeded: '✅', failed: '❌', cancelled: '⏹️', skipped: '⏭️' };
 
-export function savingLine(result: GraphResult): { sequentialMs: number; wallMs: number; text: string } {
+/** The wall time against the sum of the task times; `strong` sets the wall time off (markdown bold in the summary). */
+export function savingLine(result: GraphResult, strong = (text: string) => text): string {
   const sequentialMs = result.timings.reduce((sum, t) => sum + (t.start !== undefined && t.end !== undefined ? t.end - t.start : 0), 0);
   const wallMs = result.endedAt - result.startedAt;
   const saved = sequentialMs > 0 ? Math.round((1 - wallMs / sequentialMs) * 100) : 0;
-  return {
-    sequentialMs,
-    wallMs,
-    text: `**Wall time ${formatMs(wallMs)}** against ${formatMs(sequentialMs)} one task after another: the graph saved ${saved}%.`,
-  };
+  return `${strong(`Wall time ${formatMs(wallMs)}`)} against ${formatMs(sequentialMs)} one task after another: the graph saved ${saved}%.`;
 }
 
 export function renderSummary(run: RunRecord, mask: (text: string) => string): string {
@@ -35,7 +32,7 @@ export function renderSummary(run: RunRecord, mask: (text: string) => string): s
   const lines: string[] = [];
   lines.push(`## ds-e2e-setup: ${run.env} ${result.ok ? 'is up' : 'failed'}`, '');
   if (result.failure) lines.push(`> ❌ task \`${result.failure.task}\` failed: ${result.failure.message.split('\n')[0]}`, '');
-  lines.push(savingLine(result).text, '');
+  lines.push(savingLine(result, (text) => `**${text}**`), '');
   lines.push(`Critical path (${formatMs(result.criticalPath.ms)}): ${result.criticalPath.tasks.map((t) => `\`${t}\``).join(' → ')}`, '');
 
   lines.push('| task | start | duration | status | needs |', '| --- | ---: | ---: | --- | --- |');

@@ -52,6 +52,7 @@ export interface LegState {
   kubeconfig: string;
   namespace: string;
   cleanup: CleanupPolicy;
-  /** Set by main when the setup failed; `cleanup: on-success` then keeps everything. */
-  failed?: boolean;
+  /** The kind `up` installed, so that `down`, in a process of its own, finds the same one. */
+  kindVersion?: string;
+  kindUrl?: string;
 }

@@ -3,9 +3,12 @@
  * remove exactly what this leg made, found by its labels and its cluster name. What is already
  * gone is fine, so `down` can run twice.
  */
+import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
 import { releasePorts } from '../config/ports.js';
 import { Kind } from '../kube/kind.js';
+import { currentPlatform } from '../tools/platform.js';
+import { installKind } from '../tools/tools.js';
 import { Kubectl } from '../kube/kubectl.js';
 import type { LegState, Services } from './context.js';
 import { writeDiagnostics } from './diagnostics.js';
@@ -23,10 +26,24 @@ export interface DownOptions {
   diagnostics: boolean;
 }
 
+/**
+ * `up` put kind on PATH for its own process (and, in the action, for the steps after it); a
+ * new process (the CLI's `down`) finds the same kind in the tool-cache again, with no network.
+ */
+async function findKind(state: LegState, services: Services): Promise<void> {
+  try {
+    const kind = await installKind({ version: state.kindVersion, urlTemplate: state.kindUrl }, { platform: currentPlatform(), tempDir: join(state.workDir, 'downloads') });
+    services.addPath(kind.dir);
+  } catch (err) {
+    services.logger.warn(`kind could not be installed again (${(err as Error).message}); using the kind on PATH, if any`);
+  }
+}
+
 export async function down(state: LegState, services: Services, opts: DownOptions): Promise<DownResult> {
   const docker = new Docker(services.runner, state.provider);
   const result: DownResult = { diagnostics: [], removed: { containers: [], networks: [], volumes: [] }, kept: false };
   const kind = state.hasCluster ? new Kind(services.runner, state.clusterName, state.provider) : undefined;
+  if (kind) await findKind(state, services);
   if (opts.diagnostics) {
     const cluster = kind && { kind, kubectl: new Kubectl(services.runner, state.kubeconfig), namespace: state.namespace };
     result.diagnostics = await writeDiagnostics({ docker, labels: state.labels, dir: state.diagnosticsDir, cluster }, services);

@@ -45,6 +45,8 @@ export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): P
     kubeconfig: identity.kubeconfig,
     namespace: config.namespace,
     cleanup: inputs.cleanup,
+    kindVersion: inputs.kindVersion,
+    kindUrl: inputs.kindUrl,
   };
   return { config, identity, state };
 }

@@ -37,6 +37,9 @@ export interface UpResult {
   env: Record<string, string>;
 }
 
+/** How long a dependency may take to answer its protocol check. */
+const READY_TIMEOUT_MS = 120_000;
+
 /** Builds share the cores: half of them each, at least one. */
 export function buildSlots(): number {
   return Math.max(1, Math.floor(availableParallelism() / 2));
@@ -47,7 +50,7 @@ export async function up(
   identity: Identity,
   options: SetupOptions,
   services: Services,
-  hooks: { events?: EngineEvents; signal?: AbortSignal; cache?: CacheStore; readyTimeoutMs?: number } = {},
+  hooks: { events?: EngineEvents; signal?: AbortSignal } = {},
 ): Promise<UpResult> {
   mkdirSync(identity.diagnosticsDir, { recursive: true, mode: 0o700 });
   const outputs: Outputs = {
@@ -62,7 +65,7 @@ export async function up(
   services.secrets.add(postgresPassword);
   const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
   const background: Promise<void>[] = [];
-  const cache = new RecordingCache(options.cache ? (hooks.cache ?? (await defaultCache(services))) : NO_CACHE);
+  const cache = new RecordingCache(options.cache ? await defaultCache(services) : NO_CACHE);
   const reach = await detectReach(process.env, docker, identity, services.logger);
   const cluster = config.cluster ? await clusterContext(config, identity, services, reach) : undefined;
   const ctx: StepContext = {
@@ -80,7 +83,7 @@ export async function up(
     values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
     runnerValues: {},
     localRefs: new Map(),
-    readyTimeoutMs: hooks.readyTimeoutMs ?? 120_000,
+    readyTimeoutMs: READY_TIMEOUT_MS,
     buildStrategy: once(async () => {
       const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, cache.enabled));
       services.logger.info(`layer cache for builds: ${strategy.kind} (${strategy.why})`);
