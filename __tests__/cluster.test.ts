@@ -224,7 +224,9 @@ describe('a failing cluster setup', () => {
     const deleteAt = records.findIndex((r) => r.tool === 'kind' && r.args[0] === 'delete');
     expect(exportAt).toBeGreaterThanOrEqual(0);
     expect(deleteAt).toBeGreaterThan(exportAt);
-    // after main and post both wrote diagnostics, the generated password is in none of them
+    // main gathered the evidence when it failed; post does not gather it a second time
+    expect(records.filter((r) => r.tool === 'kind' && r.args[0] === 'export')).toHaveLength(1);
+    // the generated password is in none of the diagnostics
     const password = new URL(leg.runner.outputs()['postgres-url']).password;
     const files = (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
     const describe = readFileSync(join(dir, 'pod-datastorage-7d4b9c-standin.describe.txt'), 'utf8');

@@ -112,10 +112,18 @@ describe('no-cluster environment, run as a runner runs the action', () => {
     expect(lines).toEqual([`::add-mask::${password}`]);
   });
 
-  test('post removes every container, network and volume labelled for this run', async () => {
+  test('post keeps the evidence, with no secret in it, then removes every container, network and volume labelled for this run', async () => {
     expect(leftovers(leg.labels).containers).toHaveLength(2);
+    const dir = outputs['diagnostics-dir'];
+    const postgres = `${leg.labels['io.github.ds-e2e-setup.leg']}-postgres`;
+    expect(existsSync(join(dir, `${postgres}.inspect.json`))).toBe(false); // main succeeded: it wrote none
     await runPost(leg);
     expect(leftovers(leg.labels)).toEqual({ containers: [], networks: [], volumes: [] });
+    // the container's environment holds the password; post runs in a new process and still hides it
+    const inspect = readFileSync(join(dir, `${postgres}.inspect.json`), 'utf8');
+    expect(inspect).toContain('POSTGRES_PASSWORD=***');
+    const password = new URL(outputs['postgres-url']).password;
+    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8')).not.toContain(password);
     await runPost(leg); // what is already gone is fine
   });
 });

@@ -57,6 +57,7 @@ async function run(): Promise<void> {
     await writeSummary({ env: config.name, result, outputs, cache }, secrets.mask);
     if (!result.ok) {
       core.saveState('failed', 'true');
+      core.saveState('diagnosed', 'true'); // up wrote the evidence on failure: post need not gather it again
       core.setFailed(describeFailure(result));
     }
   } catch (err) {

@@ -20,8 +20,9 @@ async function run(): Promise<void> {
       secrets.add(value);
     }
     const services = { runner: new ProcessRunner(secrets), secrets, logger: actionLogger, addPath: core.addPath };
-    // The post step cannot see whether the tests after main failed, so it always keeps the evidence.
-    await down(state, services, { failed: core.getState('failed') === 'true', diagnostics: true });
+    // The post step cannot see whether the tests after main failed, so it keeps the evidence,
+    // unless main already wrote it when the setup failed.
+    await down(state, services, { failed: core.getState('failed') === 'true', diagnostics: core.getState('diagnosed') !== 'true' });
   } catch (err) {
     core.setFailed(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
   }
