@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { RunnerFiles } from '../__tests__/helpers/run.js';
 import { median, report } from './util.js';
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -28,26 +29,16 @@ export async function benchStartup(): Promise<void> {
   const bare: number[] = [];
   for (let i = 0; i < 5; i++) {
     writeFileSync(stamp, '');
-    for (const f of ['output', 'env', 'state', 'path', 'summary']) writeFileSync(join(dir, f), '');
-    const env = {
-      ...process.env,
-      PATH: `${dir}:${process.env.PATH}`,
-      GITHUB_WORKSPACE: resolve('.'),
-      GITHUB_OUTPUT: join(dir, 'output'),
-      GITHUB_ENV: join(dir, 'env'),
-      GITHUB_STATE: join(dir, 'state'),
-      GITHUB_PATH: join(dir, 'path'),
-      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-      RUNNER_TEMP: dir,
-      INPUT_CONFIG: 'examples/datastorage/integration.yaml',
-      INPUT_CACHE: 'false',
-      INPUT_MATRIX: `{"startup":${i}}`,
-    };
+    const runner = new RunnerFiles();
+    const env = runner.processEnv(
+      { config: 'examples/datastorage/integration.yaml', cache: 'false', matrix: `{"startup":${i}}` },
+      { PATH: `${dir}:${process.env.PATH}`, GITHUB_WORKSPACE: resolve('.') },
+    );
     const started = Date.now();
     await run(['dist/main/index.js'], env);
     times.push(Number(readFileSync(stamp, 'utf8').trim()) - started);
-    const state = readFileSync(join(dir, 'state'), 'utf8').split('\n');
-    await run(['dist/post/index.js'], { ...env, STATE_leg: state[1] });
+    await run(['dist/post/index.js'], runner.postEnv({}, { PATH: env.PATH, GITHUB_WORKSPACE: env.GITHUB_WORKSPACE }));
+    rmSync(runner.dir, { recursive: true, force: true });
     bare.push(await run(['-e', ''], env));
   }
   rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,8 @@ export async function toolCacheWithStandins(): Promise<string> {
     chmodSync(file, 0o755);
     await tc.cacheFile(file, tool, tool, version.replace(/^v/, ''), currentPlatform().arch);
   }
-  process.env.RUNNER_TOOL_CACHE = saved;
+  if (saved === undefined) delete process.env.RUNNER_TOOL_CACHE;
+  else process.env.RUNNER_TOOL_CACHE = saved;
   return root;
 }
 

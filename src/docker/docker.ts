@@ -46,10 +46,7 @@ export class Docker {
   }
 
   async imageExists(ref: string, call: Call = {}): Promise<boolean> {
-    const r = await this.runner.run(this.engine, ['image', 'inspect', '--format', '{{.Id}}', ref], {
-      signal: call.signal,
-      allowFailure: true,
-    });
+    const r = await this.tryRun(['image', 'inspect', '--format', '{{.Id}}', ref], { signal: call.signal });
     return r.code === 0;
   }
 
@@ -101,10 +98,7 @@ export class Docker {
   }
 
   async isRunning(container: string, call: Call = {}): Promise<boolean> {
-    const r = await this.runner.run(this.engine, ['inspect', '--format', '{{.State.Running}}', container], {
-      signal: call.signal,
-      allowFailure: true,
-    });
+    const r = await this.tryRun(['inspect', '--format', '{{.State.Running}}', container], { signal: call.signal });
     return r.stdout.trim() === 'true';
   }
 

@@ -94,7 +94,7 @@ export function fetchFile(
       bytes += chunk.length;
       if (head.length < 512) head = Buffer.concat([head, chunk]).subarray(0, 512);
     });
-    await pipeline(body, createWriteStream(dest, { mode: 0o755 }), { signal: both });
+    await pipeline(body, createWriteStream(dest, { mode: 0o644 }), { signal: both });
     return { sha256: hash.digest('hex'), head, bytes };
   });
 }

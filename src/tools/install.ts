@@ -66,7 +66,7 @@ export async function installTool(req: ToolRequest, ctx: InstallContext): Promis
       throw new Error(`${req.tool} ${req.version}: sha256 mismatch for ${url}: expected ${expected} (from ${source}), got ${got.sha256}`);
     }
     ctx.log?.write(`${req.tool} ${req.version}: sha256 ${got.sha256} verified against ${source}\n`);
-    chmodSync(file, 0o755);
+    chmodSync(file, 0o755); // executable only once verified
     const dir = await tc.cacheFile(file, req.tool, req.tool, semver, ctx.platform.arch);
     return { tool: req.tool, version: req.version, dir, cached: false, url };
   } finally {
@@ -85,7 +85,7 @@ const MACH_O = ['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe', 'cafebabe'];
 
 export function checkExecutable(head: Buffer, tool: string, url: string, platform: Platform): void {
   const text = head.toString('utf8').trimStart().toLowerCase();
-  if (text.startsWith('<!doctype html') || text.startsWith('<html') || text.startsWith('<')) {
+  if (text.startsWith('<')) {
     throw new Error(`${tool}: ${url} answered with an HTML page, not a ${platform.os} executable; check the URL or the mirror`);
   }
   const magic = head.subarray(0, 4).toString('hex');
