@@ -74,10 +74,7 @@ async function runLeg(ws: Workspace, toolCache: string, extra: NodeJS.ProcessEnv
 }
 
 async function runPost(leg: Leg): Promise<StandinRecord[]> {
-  const path = readdirSync(leg.runner.dir).includes('path') ? execFileSync('cat', [leg.runner.path], { encoding: 'utf8' }).trim().split('\n') : [];
-  // the runner prepends GITHUB_PATH entries to later steps' PATH, the post step included
-  const PATH = [...path.reverse(), process.env.PATH].join(':');
-  const post = await runAction('post', leg.runner.postEnv({}, { ...leg.env, PATH }));
+  const post = await runAction('post', leg.runner.postEnv({}, leg.env));
   expect(post.code).toBe(0);
   return readRecords(leg.log);
 }

@@ -89,10 +89,15 @@ export class RunnerFiles {
     return RunnerFiles.parseFileCommand(readFileSync(this.state, 'utf8'));
   }
 
-  /** The env for the post step: the runner hands saved state back as STATE_<name>. */
+  /**
+   * The env for the post step: the runner hands saved state back as STATE_<name>, and puts the
+   * GITHUB_PATH entries of earlier steps in front of PATH, the last one added first.
+   */
   postEnv(inputs: Record<string, string>, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const env = this.processEnv(inputs, extra);
     for (const [k, v] of Object.entries(this.saved())) env[`STATE_${k}`] = v;
+    const added = readFileSync(this.path, 'utf8').split('\n').filter(Boolean).reverse();
+    env.PATH = [...added, env.PATH].join(':');
     return env;
   }
 }
