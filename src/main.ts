@@ -35,12 +35,10 @@ async function run(): Promise<void> {
     // Saved before anything starts, so that post can clean up whatever happens next.
     core.saveState('leg', JSON.stringify(state));
     const secrets = new Secrets();
-    const generated: string[] = [];
     secrets.onAdd((value) => {
       core.setSecret(value);
       // post runs in a new process: it needs the values to mask the diagnostics it writes
-      generated.push(value);
-      core.saveState('secrets', JSON.stringify(generated));
+      core.saveState('secrets', JSON.stringify(secrets.list()));
     });
     const services = {
       runner: new ProcessRunner(secrets),

@@ -12,6 +12,11 @@ export class Secrets {
     for (const l of this.listeners) l(value);
   }
 
+  /** Every secret so far, in the order added. */
+  list(): string[] {
+    return [...this.values];
+  }
+
   /** Called for every secret, past and future: the action uses it to register `::add-mask::`. */
   onAdd(listener: (value: string) => void): void {
     this.listeners.push(listener);
