@@ -11,7 +11,7 @@ test('action.yml runs on node24 with a post step that always runs', () => {
   expect(action.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
 });
 
-test('action.yml declares every input and output in DESIGN.md, each described', () => {
+test('action.yml declares every input and output of the contract, each described', () => {
   const inputs = ['mode', 'configs', 'axes', 'base', 'config', 'kubernetes-version', 'node-image', 'cluster-name', 'kind-version', 'kubectl-version', 'kind-url', 'kubectl-url', 'cache', 'cleanup', 'timeout-minutes', 'matrix'];
   const outputs = ['cluster-name', 'kubeconfig', 'namespace', 'endpoints', 'postgres-url', 'redis-url', 'service-url', 'images', 'timings', 'diagnostics-dir', 'matrix', 'any'];
   expect(Object.keys(action.inputs).sort()).toEqual([...inputs].sort());

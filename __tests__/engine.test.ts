@@ -25,24 +25,58 @@ const sleeper = (id: string, ms: number, needs: string[] = [], slot?: string): T
 
 const byId = (timings: TaskTiming[]): Record<string, TaskTiming> => Object.fromEntries(timings.map((t) => [t.task, t]));
 
+/**
+ * Virtual time for the tests that assert durations: the engine reads `now()`, tasks `sleep()` on
+ * it, and once every running task waits, time jumps to the earliest wake-up. Durations are then
+ * exact, whatever else the machine is doing.
+ */
+class VirtualClock {
+  private t = 1_000_000;
+  private timers: { at: number; resolve: () => void }[] = [];
+  private scheduled = false;
+  readonly now = (): number => this.t;
+  readonly sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      this.timers.push({ at: this.t + ms, resolve });
+      this.advanceSoon();
+    });
+  /** After the engine has reacted to everything due (microtasks, then this macrotask). */
+  private advanceSoon(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.timers.length === 0) return;
+      const at = Math.min(...this.timers.map((x) => x.at));
+      this.t = at;
+      const due = this.timers.filter((x) => x.at === at);
+      this.timers = this.timers.filter((x) => x.at !== at);
+      for (const d of due) d.resolve();
+      this.advanceSoon();
+    });
+  }
+  task(id: string, ms: number, needs: string[] = [], slot?: string): Task {
+    return { id, needs, slot, run: () => this.sleep(ms) };
+  }
+}
+
 describe('engine', () => {
   test('independent tasks overlap in time', async () => {
-    // Durations and margins are wide enough for a busy 2-core CI machine, yet far from the
-    // sequential times a broken scheduler would give.
-    const r = await runGraph([sleeper('a', 400), sleeper('b', 400), sleeper('c', 400)]);
+    const clock = new VirtualClock();
+    const r = await runGraph([clock.task('a', 400), clock.task('b', 400), clock.task('c', 400)], { now: clock.now });
     const t = byId(r.timings);
     expect(r.ok).toBe(true);
-    // every pair overlaps: each starts before the others end
-    for (const x of ['a', 'b', 'c']) for (const y of ['a', 'b', 'c']) expect(t[x].start!).toBeLessThan(t[y].end!);
-    expect(r.endedAt - r.startedAt).toBeLessThan(800); // one after another: 1200 ms
+    for (const x of ['a', 'b', 'c']) expect([t[x].start! - r.startedAt, t[x].end! - r.startedAt]).toEqual([0, 400]);
+    expect(r.endedAt - r.startedAt).toBe(400); // one after another: 1200 ms
   });
 
   test('a task never starts before its needs end, and starts as soon as they do', async () => {
-    const r = await runGraph([sleeper('slow', 600), sleeper('fast', 50), sleeper('after-fast', 50, ['fast']), sleeper('join', 10, ['slow', 'after-fast'])]);
+    const clock = new VirtualClock();
+    const r = await runGraph([clock.task('slow', 600), clock.task('fast', 50), clock.task('after-fast', 50, ['fast']), clock.task('join', 10, ['slow', 'after-fast'])], { now: clock.now });
     const t = byId(r.timings);
-    expect(t['after-fast'].start!).toBeGreaterThanOrEqual(t.fast.end!);
-    expect(t['after-fast'].start! - t.fast.end!).toBeLessThan(150); // not held back by the slow sibling (550 ms more)
-    expect(t.join.start!).toBeGreaterThanOrEqual(Math.max(t.slow.end!, t['after-fast'].end!));
+    expect(t['after-fast'].start).toBe(t.fast.end); // not held back by the slow sibling
+    expect(t.join.start).toBe(t.slow.end);
+    expect(r.endedAt - r.startedAt).toBe(610);
   });
 
   test('the first failure kills the running siblings\' processes and skips the dependents', async () => {
@@ -87,21 +121,23 @@ describe('engine', () => {
   test('slots cap concurrency', async () => {
     let inBuild = 0;
     let most = 0;
+    const clock = new VirtualClock();
     const build = (id: string): Task => ({
       id,
       needs: [],
       slot: 'build',
       run: async () => {
         most = Math.max(most, ++inBuild);
-        await sleep(300);
+        await clock.sleep(300);
         inBuild--;
       },
     });
-    const r = await runGraph([build('b1'), build('b2'), build('b3'), build('b4'), sleeper('other', 60)], { slots: { build: 2 } });
+    const r = await runGraph([build('b1'), build('b2'), build('b3'), build('b4'), clock.task('other', 60)], { slots: { build: 2 }, now: clock.now });
     expect(r.ok).toBe(true);
     expect(most).toBe(2);
     const t = byId(r.timings);
-    expect(t.other.start! - r.startedAt).toBeLessThan(150); // an unslotted task is not held back (a build takes 300 ms)
+    expect(t.other.start! - r.startedAt).toBe(0); // an unslotted task is not held back
+    expect([t.b3.start! - r.startedAt, r.endedAt - r.startedAt]).toEqual([300, 600]);
   });
 
   test('the overall concurrency limit holds', async () => {
@@ -141,18 +177,28 @@ describe('engine', () => {
 
   test('timings and the critical path are right on a known graph', async () => {
     // a(200) -> c(200) -> d(100); b(500) -> d. Longest chain: b -> d = 600 ms; a -> c -> d = 500 ms.
-    const r = await runGraph([sleeper('a', 200), sleeper('b', 500), sleeper('c', 200, ['a']), sleeper('d', 100, ['b', 'c'])]);
+    const clock = new VirtualClock();
+    const r = await runGraph([clock.task('a', 200), clock.task('b', 500), clock.task('c', 200, ['a']), clock.task('d', 100, ['b', 'c'])], { now: clock.now });
     const t = byId(r.timings);
     for (const [id, ms] of [['a', 200], ['b', 500], ['c', 200], ['d', 100]] as const) {
       expect(t[id].status).toBe('succeeded');
-      expect(t[id].end! - t[id].start!).toBeGreaterThanOrEqual(ms - 2);
-      expect(t[id].end! - t[id].start!).toBeLessThan(ms + 90);
+      expect(t[id].end! - t[id].start!).toBe(ms);
     }
     expect(t.d.needs).toEqual(['b', 'c']);
-    expect(r.criticalPath.tasks).toEqual(['b', 'd']);
-    expect(r.criticalPath.ms).toBeGreaterThanOrEqual(598);
-    expect(r.criticalPath.ms).toBeLessThan(600 + 180);
-    expect(r.endedAt - r.startedAt).toBeLessThan(r.criticalPath.ms + 100);
+    expect(r.criticalPath).toEqual({ tasks: ['b', 'd'], ms: 600 });
+    expect(r.endedAt - r.startedAt).toBe(600);
+  });
+
+  test('a task reads what its needs returned; reading a task it does not need fails it, naming both', async () => {
+    const r = await runGraph([
+      { id: 'build', needs: [], run: async () => ({ tag: 'api:e2e-1' }) },
+      { id: 'other', needs: [], run: async () => 'not for you' },
+      { id: 'load', needs: ['build'], run: async ({ resultOf }) => `loaded ${(resultOf('build') as { tag: string }).tag}` },
+      { id: 'sneaky', needs: ['load'], run: async ({ resultOf }) => resultOf('other') },
+    ]);
+    expect(r.results.get('load')).toBe('loaded api:e2e-1');
+    expect(r.results.has('sneaky')).toBe(false);
+    expect(r.failure).toMatchObject({ task: 'sneaky', message: 'task "sneaky" reads the result of "other", but the plan gives it no edge to "other"' });
   });
 
   test('longestPath on estimates', () => {

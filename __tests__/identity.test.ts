@@ -3,12 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { createClient } from 'redis';
 import { canonicalJson, computeIdentity, fitName } from '../src/config/identity.js';
-import { claimPort, releasePorts, reservePorts, STALE_AFTER_MS } from '../src/config/ports.js';
-import { leftovers } from './helpers/docker.js';
-import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
+import { claimPort, releasePorts, reservePorts, STALE_AFTER_MS } from '../src/host/ports.js';
+import { ROOT } from './helpers/run.js';
 
 const base = { name: 'datastorage', configFile: '/repo/.github/e2e/datastorage.yaml', runId: '42', runAttempt: '1', host: 'runner-1' };
 
@@ -68,7 +65,7 @@ describe('host ports', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ports-'));
     // each process loads, says it is ready, and waits for one "go" sent to all at once
     const script = [
-      `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/config/ports.ts'))};`,
+      `import { reservePorts } from ${JSON.stringify(join(ROOT, 'src/host/ports.ts'))};`,
       `import { once } from 'node:events';`,
       `console.log('ready');`,
       `await once(process.stdin, 'data');`,
@@ -117,40 +114,5 @@ describe('host ports', () => {
     expect(await claimPort(dir, theirs[1], 'leg-c')).toBe(true);
     expect(releasePorts('leg-c', dir)).toEqual([theirs[1]]);
     expect(reservations()).toEqual([String(theirs[0])]);
-  });
-});
-
-describe('two matrix legs of one environment on one host, at the same moment', () => {
-  test('both succeed with their own names, ports and paths; cleaning one leaves the other reachable', async () => {
-    const legs = ['{"shard":1}', '{"shard":2}'].map((matrix) => ({ matrix, runner: new RunnerFiles() }));
-    const env = { GITHUB_WORKSPACE: ROOT, GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '1' };
-    const mains = await Promise.all(
-      legs.map((l) => runAction('main', l.runner.processEnv({ config: 'examples/datastorage/integration.yaml', cache: 'false', matrix: l.matrix }, env))),
-    );
-    expect(mains.map((m) => m.code)).toEqual([0, 0]);
-    const [a, b] = legs.map((l) => ({ outputs: l.runner.outputs(), state: JSON.parse(l.runner.saved().leg) as { clusterName: string; kubeconfig: string; workDir: string; labels: Record<string, string> } }));
-    expect(a.state.clusterName).not.toBe(b.state.clusterName);
-    expect(a.state.kubeconfig).not.toBe(b.state.kubeconfig);
-    expect(a.state.workDir).not.toBe(b.state.workDir);
-    expect(a.outputs['diagnostics-dir']).not.toBe(b.outputs['diagnostics-dir']);
-    expect(new URL(a.outputs['postgres-url']).port).not.toBe(new URL(b.outputs['postgres-url']).port);
-    expect(new URL(a.outputs['redis-url']).port).not.toBe(new URL(b.outputs['redis-url']).port);
-    expect(leftovers(a.state.labels).containers.sort()).toEqual([`${a.state.clusterName}-postgres`, `${a.state.clusterName}-redis`]);
-
-    const postA = await runAction('post', legs[0].runner.postEnv({}));
-    expect(postA.code).toBe(0);
-    expect(leftovers(a.state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
-    // leg b is untouched and still answers
-    const client = new pg.Client({ connectionString: b.outputs['postgres-url'] });
-    await client.connect();
-    expect((await client.query('SELECT count(*)::int AS n FROM action_history')).rows[0].n).toBe(0);
-    await client.end();
-    const redis = createClient({ url: b.outputs['redis-url'] });
-    await redis.connect();
-    expect(await redis.ping()).toBe('PONG');
-    await redis.quit();
-    expect(leftovers(b.state.labels).containers).toHaveLength(2);
-    await runAction('post', legs[1].runner.postEnv({}));
-    expect(leftovers(b.state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The DataStorage graph from DESIGN.md run by the real engine, each task a real `sleep` of its
+ * The seed DataStorage graph (src/plan/estimates.ts) run by the real engine, each task a real `sleep` of its
  * seed duration scaled by 1/20; once with PostgreSQL and Redis in the cluster, once as
  * containers (placement: docker). Printed side by side: the wall time, the critical path, the
  * sum of the tasks, and the three-phase design's estimate (215 s, scaled).

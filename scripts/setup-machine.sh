@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Everything the tests and the example need on a fresh Debian machine, idempotent:
-# docker.io, debootstrap, docker-registry (tests pull from a real registry), git, procps and zstd
-# from Debian, a running dockerd, the npm packages, the test images.
+# docker.io, debootstrap, docker-registry (tests pull from a real registry), git, procps, zstd and
+# redis-server (the unit tier's real Redis, with no docker) from Debian, a running dockerd, the
+# npm packages, the test images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=""
-for cmd in dockerd debootstrap docker-registry git pgrep zstd; do command -v "$cmd" >/dev/null || need=yes; done
+for cmd in dockerd debootstrap docker-registry git pgrep zstd redis-server; do command -v "$cmd" >/dev/null || need=yes; done
 if [ -n "$need" ]; then
-  echo "installing docker.io, debootstrap, docker-registry, git, procps and zstd"
+  echo "installing docker.io, debootstrap, docker-registry, git, procps, zstd and redis-server"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq docker.io debootstrap docker-registry git procps zstd ca-certificates >/dev/null
+  apt-get install -y -qq docker.io debootstrap docker-registry git procps zstd redis-server ca-certificates >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { parseInputs, parseMatrixInputs } from './config/inputs.js';
 import { defaultWorkspace } from './config/load.js';
 import { runPlanMatrix } from './matrix/run.js';
-import { formatMs } from './engine/engine.js';
+import { formatMs } from './core/format.js';
 import type { EngineEvents } from './engine/types.js';
 import { ProcessRunner } from './exec/runner.js';
 import { Secrets } from './exec/secrets.js';

@@ -4,8 +4,20 @@
  */
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { CleanupPolicy, SetupOptions } from '../setup/context.js';
-import { isExactVersion, isVersionOrMinor } from '../tools/versions.js';
+import { isExactVersion, isVersionOrMinor } from './versions.js';
+
+export type CleanupPolicy = 'always' | 'on-success' | 'never';
+
+/** The run's options, from the action's inputs or the CLI's flags. */
+export interface SetupOptions {
+  cache: boolean;
+  cleanup: CleanupPolicy;
+  timeoutMinutes?: number;
+  kindVersion?: string;
+  kubectlVersion?: string;
+  kindUrl?: string;
+  kubectlUrl?: string;
+}
 
 export interface Inputs extends SetupOptions {
   config: string;

@@ -8,7 +8,7 @@ import { ConfigError } from './errors.js';
 import { fieldPath } from './issues.js';
 import { readKindConfigFile } from './kind-file.js';
 import { checkPath, displayPath } from './paths.js';
-import { envKey, findPlaceholders, knownPlaceholders } from './placeholders.js';
+import { envKey, findPlaceholders, knownPlaceholders, migrateCommandPlaceholders } from './placeholders.js';
 import type { EnvFile } from './schema.js';
 
 export type Placement = 'cluster' | 'docker';
@@ -155,10 +155,12 @@ export function normalize(env: EnvFile, where: Where): Config {
     }
   }
   if (postgres?.migrateCommand) {
-    const known = knownPlaceholders(env);
+    const known = migrateCommandPlaceholders();
     postgres.migrateCommand.forEach((arg, i) => {
       for (const ph of findPlaceholders(arg)) {
-        if (!known.has(ph.name)) problem(['postgres', 'migrateCommand', i], `unknown placeholder \${${ph.name}}`);
+        if (!known.has(ph.name)) {
+          problem(['postgres', 'migrateCommand', i], `unknown placeholder \${${ph.name}}; migrateCommand runs once PostgreSQL answers and knows: ${[...known].sort().join(', ')}`);
+        }
       }
     });
   }

@@ -26,6 +26,16 @@ export function knownPlaceholders(env: PlaceholderSource): Set<string> {
   return known;
 }
 
+/**
+ * `migrateCommand` runs as soon as PostgreSQL answers, before any image is built or Redis is up:
+ * only what is known by then can fill it.
+ */
+export function migrateCommandPlaceholders(): Set<string> {
+  const known = new Set(['NAMESPACE', 'CLUSTER_NAME']);
+  for (const k of ['HOST', 'PORT', 'USER', 'PASSWORD', 'DB', 'URL']) known.add(`POSTGRES_${k}`);
+  return known;
+}
+
 /** Each placeholder in `text`, with its 1-based line. */
 export function findPlaceholders(text: string): { name: string; line: number }[] {
   const found: { name: string; line: number }[] = [];

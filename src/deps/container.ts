@@ -5,7 +5,7 @@
  */
 import { LABEL_PREFIX } from '../config/identity.js';
 import type { Docker } from '../docker/docker.js';
-import type { LogSink } from '../engine/types.js';
+import type { LogSink } from '../core/log.js';
 import type { Preset } from './presets.js';
 import { NotReadyError, waitUntilReady } from './readiness.js';
 
@@ -61,7 +61,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
   } catch (err) {
     if (!(err instanceof NotReadyError)) throw err;
     const tail = (await docker.logs(opts.name, 20)).trimEnd();
-    throw new Error(`${err.message}\n--- last lines of ${opts.name} ---\n${tail || '(no output)'}`);
+    throw new NotReadyError(`${err.message}\n--- last lines of ${opts.name} ---\n${tail || '(no output)'}`, { cause: err });
   }
 }
 

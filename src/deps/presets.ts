@@ -6,13 +6,20 @@
  * Readiness is a real protocol check: a query for PostgreSQL, PING for Redis.
  */
 import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/normalize.js';
+import type { Dependency } from '../plan/plan.js';
 
 // The protocol clients load on their first probe, not at start-up.
 const pgClient = async () => (await import('pg')).default.Client;
 const redisClient = async () => (await import('redis')).createClient;
 
+export interface Address {
+  host: string;
+  port: number;
+}
+
 export interface Preset {
-  role: 'postgres' | 'redis';
+  role: Dependency;
   image: string;
   port: number;
   /** Passed to the container by name, never on the command line. */
@@ -20,6 +27,18 @@ export interface Preset {
   url(host: string, port: number): string;
   /** One readiness probe against host:port; throws when not ready. */
   probe(host: string, port: number): Promise<void>;
+  /** The readiness probe a Deployment runs inside the container, when placed in the cluster. */
+  probeCommand: string[];
+  /** The `${…}` placeholder values that name the dependency at `at` (POSTGRES_HOST, REDIS_URL, …). */
+  values(at: Address): Record<string, string>;
+}
+
+/** The preset for a dependency the config declares, running `image` (as it is named on this host). */
+export function presetFor(dep: Dependency, config: Pick<Config, 'postgres'>, image: string, postgresPassword: string): Preset {
+  if (dep === 'redis') return redisPreset(image);
+  const p = config.postgres;
+  if (!p) throw new Error('the environment declares no postgres');
+  return postgresPreset({ image, user: p.user, database: p.database, password: postgresPassword });
 }
 
 export interface PostgresSettings {
@@ -43,6 +62,15 @@ export function postgresPreset(s: PostgresSettings): Preset {
     port: 5432,
     env: { POSTGRES_USER: s.user, POSTGRES_PASSWORD: s.password, POSTGRES_DB: s.database },
     url,
+    probeCommand: ['pg_isready', '--username', s.user, '--dbname', s.database],
+    values: (at) => ({
+      POSTGRES_HOST: at.host,
+      POSTGRES_PORT: String(at.port),
+      POSTGRES_USER: s.user,
+      POSTGRES_DB: s.database,
+      POSTGRES_PASSWORD: s.password,
+      POSTGRES_URL: url(at.host, at.port),
+    }),
     async probe(host, port) {
       const Client = await pgClient();
       const client = new Client({ connectionString: url(host, port), connectionTimeoutMillis: 2000 });
@@ -65,6 +93,8 @@ export function redisPreset(image: string): Preset {
     port: 6379,
     env: {},
     url,
+    probeCommand: ['redis-cli', 'ping'],
+    values: (at) => ({ REDIS_HOST: at.host, REDIS_PORT: String(at.port), REDIS_URL: url(at.host, at.port) }),
     async probe(host, port) {
       const createClient = await redisClient();
       const client = createClient({ url: url(host, port), socket: { connectTimeout: 2000, reconnectStrategy: false } });

@@ -1,9 +1,12 @@
 /** Polls a real protocol check until it passes, the container dies, or the time runs out. */
+import { errorMessage } from '../core/errors.js';
+import { poll, PollTimeoutError } from '../core/poll.js';
+
 export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal;
-  /** Checked between probes: a container that exited will never become ready. */
+  /** Checked after a failed probe: a container that exited will never become ready. */
   alive?: () => Promise<boolean>;
 }
 
@@ -11,27 +14,32 @@ export class NotReadyError extends Error {
   override name = 'NotReadyError';
 }
 
+/** Resolves with the milliseconds it took. */
 export async function waitUntilReady(what: string, probe: () => Promise<void>, opts: WaitOptions): Promise<number> {
   const started = Date.now();
-  let last: unknown;
-  for (let tries = 1; ; tries++) {
-    opts.signal?.throwIfAborted();
+  const attempt = async (): Promise<void> => {
     try {
       await probe();
-      return Date.now() - started;
     } catch (err) {
-      last = err;
+      if (opts.alive && !(await opts.alive())) {
+        throw new NotReadyError(`${what} stopped before it was ready (last probe: ${errorMessage(err)})`, { cause: err });
+      }
+      throw err;
     }
-    if (opts.alive && !(await opts.alive())) {
-      throw new NotReadyError(`${what} stopped before it was ready (last probe: ${message(last)})`);
-    }
-    if (Date.now() - started >= opts.timeoutMs) {
-      throw new NotReadyError(`${what} was not ready after ${Math.round(opts.timeoutMs / 1000)} s and ${tries} probes (last: ${message(last)})`);
-    }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  };
+  try {
+    await poll(what, attempt, {
+      signal: opts.signal,
+      intervalMs: opts.intervalMs ?? 100,
+      timeoutMs: opts.timeoutMs,
+      isFinal: (err) => err instanceof NotReadyError,
+    });
+  } catch (err) {
+    if (!(err instanceof PollTimeoutError)) throw err;
+    throw new NotReadyError(
+      `${what} was not ready after ${Math.round(opts.timeoutMs / 1000)} s and ${err.attempts} probes (last: ${errorMessage(err.cause)})`,
+      { cause: err.cause },
+    );
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message || err.name : String(err);
+  return Date.now() - started;
 }

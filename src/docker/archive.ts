@@ -6,9 +6,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheStore } from '../cache/cache.js';
-import { withPathLock } from '../cache/lock.js';
-import type { LogSink } from '../engine/types.js';
-import type { Call, Docker, Later } from './docker.js';
+import { withPathLock } from '../host/lock.js';
+import type { Call, Later, LogSink } from '../core/log.js';
+import type { Docker } from './docker.js';
 
 export interface ArchiveOptions extends Call {
   cache: CacheStore;

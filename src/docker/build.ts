@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { CACHE_DIR } from '../cache/cache.js';
-import { withPathLock } from '../cache/lock.js';
+import { withPathLock } from '../host/lock.js';
 import type { ImageConfig } from '../config/normalize.js';
-import type { LogSink } from '../engine/types.js';
+import type { LogSink } from '../core/log.js';
 import { restoreArchive, saveArchive, type ArchiveOptions } from './archive.js';
 import type { ContentTag } from './context-hash.js';
 import type { Docker } from './docker.js';
@@ -119,6 +119,7 @@ async function runBuild(docker: Docker, req: BuildRequest, opts: BuildOptions, c
     const tail = captured.join('').trimEnd().split('\n').slice(-15).join('\n');
     throw new Error(
       `image "${req.name}" failed to build from ${relative(opts.workspace, image.dockerfile)}\n--- last lines of the build (full log: ${file}) ---\n${tail}`,
+      { cause: err },
     );
   } finally {
     mkdirSync(dirname(file), { recursive: true });

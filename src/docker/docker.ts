@@ -2,21 +2,10 @@
  * A typed wrapper over the docker (or podman) CLI. Every call goes through the one command
  * runner, with arguments as an array. Labels are how this leg's objects are found again.
  */
-import type { LogSink } from '../engine/types.js';
+import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 
 export type Engine = 'docker' | 'podman';
-
-export interface Call {
-  signal?: AbortSignal;
-  log?: LogSink;
-}
-
-/**
- * Hands work that nothing in the graph waits for (a cache upload) to the caller, which awaits
- * it after the graph; without it, the work runs in line.
- */
-export type Later = (label: string, work: (log: LogSink) => Promise<void>) => void;
 
 export interface RunContainer {
   name: string;

@@ -80,7 +80,7 @@ async function pull(docker: Docker, ref: string, opts: EnsureImageOptions): Prom
     await docker.pull(ref, { signal, log: opts.log });
   } catch (err) {
     if (opts.signal?.aborted) throw err;
-    if (timeout.aborted) throw new Error(`image "${ref}" could not be pulled: no answer within ${(opts.pullTimeoutMs ?? 600_000) / 1000} s`);
+    if (timeout.aborted) throw new Error(`image "${ref}" could not be pulled: no answer within ${(opts.pullTimeoutMs ?? 600_000) / 1000} s`, { cause: err });
     const text = err instanceof CommandError ? `${err.stderr}${err.stdout}` : String(err);
     const last = text.trim().split('\n').pop() ?? '';
     const hint = /toomanyrequests|429|rate limit/i.test(text)
@@ -88,6 +88,6 @@ async function pull(docker: Docker, ref: string, opts: EnsureImageOptions): Prom
       : /not found|manifest unknown|does not exist/i.test(text)
         ? '\nCheck the image name and tag.'
         : '';
-    throw new Error(`image "${ref}" is not on the host and could not be pulled: ${last}${hint}`);
+    throw new Error(`image "${ref}" is not on the host and could not be pulled: ${last}${hint}`, { cause: err });
   }
 }

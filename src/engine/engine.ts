@@ -3,6 +3,8 @@
  * concurrency limit and per-slot limits. The first failure aborts the running siblings (their
  * signal fires) and skips everything not yet started. It knows nothing of what the tasks do.
  */
+import { asError } from '../core/errors.js';
+import { formatMs } from '../core/format.js';
 import { longestPath, topoOrder } from './graph.js';
 import { TaskLog } from './task-log.js';
 import type { EngineEvents, GraphResult, Task, TaskFailure, TaskStatus, TaskTiming } from './types.js';
@@ -28,6 +30,11 @@ export class DeadlineError extends Error {
   override name = 'DeadlineError';
 }
 
+/** A task asked for the result of a task it does not need: the plan lacks that edge. */
+export class MissingEdgeError extends Error {
+  override name = 'MissingEdgeError';
+}
+
 export async function runGraph(tasks: readonly Task[], opts: EngineOptions = {}): Promise<GraphResult> {
   topoOrder(tasks); // refuse duplicates, unknown needs and cycles before anything runs
   const now = opts.now ?? Date.now;
@@ -40,6 +47,7 @@ export async function runGraph(tasks: readonly Task[], opts: EngineOptions = {})
   const pending = new Set(tasks.map((t) => t.id));
   const running = new Map<string, Promise<void>>();
   const inSlot = new Map<string, number>();
+  const results = new Map<string, unknown>();
   let failure: TaskFailure | undefined;
   let wake: () => void = () => {};
 
@@ -59,12 +67,18 @@ export async function runGraph(tasks: readonly Task[], opts: EngineOptions = {})
     if (task.slot) inSlot.set(task.slot, (inSlot.get(task.slot) ?? 0) + 1);
     const timing = timings.get(task.id)!;
     const log = new TaskLog(opts.mask);
+    const resultOf = (id: string): unknown => {
+      if (!task.needs.includes(id)) {
+        throw new MissingEdgeError(`task "${task.id}" reads the result of "${id}", but the plan gives it no edge to "${id}"`);
+      }
+      return results.get(id);
+    };
     timing.start = now();
     opts.events?.started?.(task.id);
     const done = (async () => {
       try {
         abort.signal.throwIfAborted();
-        await task.run({ signal: abort.signal, log });
+        results.set(task.id, await task.run({ signal: abort.signal, log, resultOf }));
         timing.status = 'succeeded';
       } catch (err) {
         if (abort.signal.aborted) {
@@ -137,6 +151,7 @@ export async function runGraph(tasks: readonly Task[], opts: EngineOptions = {})
     timings: list,
     criticalPath: longestPath(tasks, ran),
     failure,
+    results,
   };
 }
 
@@ -151,11 +166,3 @@ async function settle(promises: Promise<void>[], ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-function asError(value: unknown, fallback: string): Error {
-  if (value instanceof Error) return value;
-  return new Error(value === undefined ? fallback : String(value));
-}
-
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}

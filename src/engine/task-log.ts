@@ -1,4 +1,4 @@
-import type { LogSink } from './types.js';
+import type { LogSink } from '../core/log.js';
 
 /** A task's buffered output. Masking happens on write, so nothing unmasked is ever kept. */
 export class TaskLog implements LogSink {

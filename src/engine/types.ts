@@ -1,15 +1,18 @@
 /** What the engine records for each task. Times are epoch milliseconds. */
-export type TaskStatus = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+import type { LogSink } from '../core/log.js';
 
-/** Where a task writes what it has to say; the engine prints it as one block when the task ends. */
-export interface LogSink {
-  write(text: string): void;
-}
+export type TaskStatus = 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface TaskContext {
   /** Aborted when a sibling fails, the deadline passes, or the caller cancels. */
   signal: AbortSignal;
   log: LogSink;
+  /**
+   * What a task this one needs returned, by that task's id. Only a direct need can be read:
+   * the edge is what guarantees the result exists, so asking for any other task is an error
+   * that names both.
+   */
+  resultOf(id: string): unknown;
 }
 
 export interface Task {
@@ -17,7 +20,8 @@ export interface Task {
   needs: readonly string[];
   /** A named slot for heavy work (e.g. `build`), capped separately from the overall limit. */
   slot?: string;
-  run(ctx: TaskContext): Promise<void>;
+  /** Its result is kept under the task's id for the tasks that need it. */
+  run(ctx: TaskContext): Promise<unknown>;
 }
 
 export interface TaskTiming {
@@ -47,6 +51,8 @@ export interface GraphResult {
   timings: TaskTiming[];
   criticalPath: CriticalPath;
   failure?: TaskFailure;
+  /** What each task that succeeded returned, by task id. */
+  results: ReadonlyMap<string, unknown>;
 }
 
 /** Hooks for the front ends: a live line per start and end, and the task's log as one block. */

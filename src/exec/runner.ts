@@ -4,7 +4,7 @@
  * that children such as `docker build`'s helpers die too.
  */
 import { spawn } from 'node:child_process';
-import type { LogSink } from '../engine/types.js';
+import type { LogSink } from '../core/log.js';
 import type { Secrets } from './secrets.js';
 
 export interface RunOptions {

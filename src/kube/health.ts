@@ -1,8 +1,9 @@
 /** Waits until an exposed service's health path answers 2xx on its host port. */
-import { waitUntilReady } from '../deps/readiness.js';
+import { poll } from '../core/poll.js';
 
-export function waitForHttp(url: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
-  return waitUntilReady(
+export async function waitForHttp(url: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
+  const started = Date.now();
+  await poll(
     `GET ${url}`,
     async () => {
       const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -11,4 +12,5 @@ export function waitForHttp(url: string, opts: { timeoutMs: number; signal?: Abo
     },
     { timeoutMs: opts.timeoutMs, signal: opts.signal, intervalMs: 250 },
   );
+  return Date.now() - started;
 }

@@ -1,7 +1,7 @@
 /** The kind CLI, typed: create (replacing a cluster of the same name), load, export logs, delete. */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import type { Call } from '../docker/docker.js';
+import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 
 export class Kind {

@@ -1,6 +1,6 @@
 /** kubectl against this leg's own kubeconfig, typed for what the action needs. */
 import { stringify } from 'yaml';
-import type { Call } from '../docker/docker.js';
+import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 import type { K8sObject } from './manifests.js';
 

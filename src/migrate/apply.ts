@@ -4,7 +4,7 @@
  * line and the statement, and stops.
  */
 import type pg from 'pg';
-import type { LogSink } from '../engine/types.js';
+import type { LogSink } from '../core/log.js';
 import type { Migration, Statement } from './goose.js';
 
 export const LEDGER = 'ds_e2e_setup_migrations';
@@ -61,7 +61,7 @@ async function run(client: pg.Client, m: Migration, s: Statement): Promise<void>
   } catch (err) {
     const e = err as Error & { position?: string };
     const { line, text } = locate(s, e.position);
-    throw new MigrationError(`migration ${m.file} failed at line ${line}: ${e.message}\n  statement: ${oneLine(text)}`);
+    throw new MigrationError(`migration ${m.file} failed at line ${line}: ${e.message}\n  statement: ${oneLine(text)}`, { cause: err });
   }
 }
 

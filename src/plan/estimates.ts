@@ -1,11 +1,13 @@
 /**
  * Estimated task durations in seconds, for `plan` and for the replay benchmark.
- * Seeded with DESIGN.md's measured phases of the DataStorage setup; rows marked (ours) are
- * our own estimates for tasks that the one-script setup did not have as separate steps.
+ * Seeded with the phases of one real service's one-script E2E setup ("DataStorage": cluster
+ * 60 s, build 30 s, load 20 s, namespace 5 s, PostgreSQL 60 s, Redis 15 s, migrations 30 s,
+ * deploy 30 s, ready 30 s; 280 s one after another). Rows marked (ours) are our own estimates
+ * for tasks that the one-script setup did not have as separate steps.
  */
 export const ESTIMATE_SECONDS = {
   'install-tool': 3, // (ours) a tool-cache miss: download and verify one binary
-  'pull-node-image': 5, // (ours) split out of DESIGN's 60 s cluster creation, so it can come from the cache
+  'pull-node-image': 5, // (ours) split out of the seed's 60 s cluster creation, so it can come from the cache
   'create-cluster': 60, // create kind cluster
   'build-image': 30, // build image
   'load-image': 20, // load image into kind
@@ -13,7 +15,7 @@ export const ESTIMATE_SECONDS = {
   'pull-image': 10, // (ours) a dependency image pull or cache restore
   'preload-image': 10, // (ours) a dependency image loaded into kind
   'start-postgres:cluster': 60, // deploy PostgreSQL
-  'start-postgres:docker': 2, // DESIGN: a PostgreSQL container is ready in about 2 s
+  'start-postgres:docker': 2, // (ours) a PostgreSQL container outside the cluster is ready in about 2 s
   'start-redis:cluster': 15, // deploy Redis
   'start-redis:docker': 2, // (ours) like PostgreSQL as a container
   'link-dependency': 2, // (ours) network connect plus a Service and EndpointSlice

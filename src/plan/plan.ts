@@ -1,29 +1,39 @@
 /**
- * Turns a Config into the task graph: which tasks exist and what each one needs. It decides
- * nothing about how commands run; `setup/` binds each step to the code that performs it.
+ * Turns a Config into the task graph: which tasks exist, what each one needs, and which task
+ * hands each step its inputs. It decides nothing about how commands run; `setup/steps/` holds
+ * one action per step kind.
  *
  * The shape follows the inputs, not phases: builds and dependency containers start at t=0,
- * the migrations need only PostgreSQL, loads need their image and the cluster.
+ * the migrations need only PostgreSQL, loads need their image and the cluster. This is also the
+ * one place that decides a dependency's placement: `start-in-cluster` or `start-container`.
  */
 import type { Config } from '../config/normalize.js';
 import { ESTIMATE_SECONDS, type EstimateKey } from './estimates.js';
 
 export type Dependency = 'postgres' | 'redis';
 
+/**
+ * Each step names the tasks whose results it reads (`from…`): those are always among its needs,
+ * and the engine refuses a read that has no edge.
+ */
 export type Step =
   | { kind: 'install-tool'; tool: 'kind' | 'kubectl' }
   | { kind: 'pull-node-image' }
-  | { kind: 'create-cluster' }
+  | { kind: 'create-cluster'; fromNodeImage: string }
   | { kind: 'create-namespace' }
   | { kind: 'build-image'; image: string }
-  | { kind: 'load-image'; image: string }
+  | { kind: 'load-image'; image: string; fromBuild: string }
   | { kind: 'pull-image'; dep: Dependency }
-  | { kind: 'preload-image'; dep: Dependency }
-  | { kind: 'start-dependency'; dep: Dependency }
-  | { kind: 'link-dependency'; dep: Dependency }
-  | { kind: 'migrate' }
-  | { kind: 'deploy' }
+  | { kind: 'preload-image'; dep: Dependency; fromPull: string }
+  | { kind: 'start-in-cluster'; dep: Dependency; fromPreload: string }
+  | { kind: 'start-container'; dep: Dependency; fromPull: string }
+  | { kind: 'link-dependency'; dep: Dependency; fromContainer: string }
+  | { kind: 'migrate'; fromPostgres: string }
+  | { kind: 'deploy'; fromLoads: string[]; fromDependencies: string[] }
   | { kind: 'ready' };
+
+export type StepKind = Step['kind'];
+export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 
 export interface PlannedTask {
   id: string;
@@ -47,14 +57,14 @@ export function planTasks(config: Config): PlannedTask[] {
     const kind = add('install:kind', [], { kind: 'install-tool', tool: 'kind' }, 'install-tool');
     const kubectl = add('install:kubectl', [], { kind: 'install-tool', tool: 'kubectl' }, 'install-tool');
     const node = add('pull:node-image', [], { kind: 'pull-node-image' }, 'pull-node-image');
-    cluster = add('cluster', [kind, kubectl, node], { kind: 'create-cluster' }, 'create-cluster');
+    cluster = add('cluster', [kind, kubectl, node], { kind: 'create-cluster', fromNodeImage: node }, 'create-cluster');
     namespace = add('namespace', [cluster], { kind: 'create-namespace' }, 'create-namespace');
   }
 
   const loads: string[] = [];
   for (const image of Object.keys(config.images)) {
     const build = add(`build:${image}`, [], { kind: 'build-image', image }, 'build-image', 'build');
-    if (cluster) loads.push(add(`load:${image}`, [build, cluster], { kind: 'load-image', image }, 'load-image'));
+    if (cluster) loads.push(add(`load:${image}`, [build, cluster], { kind: 'load-image', image, fromBuild: build }, 'load-image'));
   }
 
   // What the service's deploy waits for from each dependency: it is reachable by its in-cluster name.
@@ -65,25 +75,27 @@ export function planTasks(config: Config): PlannedTask[] {
     if (!spec) continue;
     const pull = add(`pull:${dep}`, [], { kind: 'pull-image', dep }, 'pull-image');
     let up: string;
-    if (spec.placement === 'cluster') {
-      const preload = add(`preload:${dep}`, [pull, cluster!], { kind: 'preload-image', dep }, 'preload-image');
-      up = add(dep, [preload, namespace!], { kind: 'start-dependency', dep }, `start-${dep}:cluster`);
+    if (spec.placement === 'cluster' && cluster && namespace) {
+      const preload = add(`preload:${dep}`, [pull, cluster], { kind: 'preload-image', dep, fromPull: pull }, 'preload-image');
+      up = add(dep, [preload, namespace], { kind: 'start-in-cluster', dep, fromPreload: preload }, `start-${dep}:cluster`);
       depsReady.push(up);
     } else {
-      up = add(dep, [pull], { kind: 'start-dependency', dep }, `start-${dep}:docker`);
-      depsReady.push(namespace ? add(`link:${dep}`, [up, namespace], { kind: 'link-dependency', dep }, 'link-dependency') : up);
+      up = add(dep, [pull], { kind: 'start-container', dep, fromPull: pull }, `start-${dep}:docker`);
+      const link = namespace && add(`link:${dep}`, [up, namespace], { kind: 'link-dependency', dep, fromContainer: up }, 'link-dependency');
+      depsReady.push(link || up);
     }
     if (dep === 'postgres') postgresUp = up;
   }
 
   let migrated: string | undefined;
-  if (config.postgres && (config.postgres.migrations || config.postgres.migrateCommand)) {
-    migrated = add('migrate', [postgresUp!], { kind: 'migrate' }, 'migrate');
+  if (postgresUp && config.postgres && (config.postgres.migrations || config.postgres.migrateCommand)) {
+    migrated = add('migrate', [postgresUp], { kind: 'migrate', fromPostgres: postgresUp }, 'migrate');
   }
 
-  if (config.deploy) {
-    const needs = [namespace!, ...loads, ...depsReady, ...(migrated ? [migrated] : [])];
-    const deploy = add('deploy', needs, { kind: 'deploy' }, 'deploy');
+  // the config refuses `deploy` without a cluster, so a namespace is there whenever deploy is
+  if (config.deploy && namespace) {
+    const needs = [namespace, ...loads, ...depsReady, ...(migrated ? [migrated] : [])];
+    const deploy = add('deploy', needs, { kind: 'deploy', fromLoads: loads, fromDependencies: depsReady }, 'deploy');
     add('ready', [deploy], { kind: 'ready' }, 'ready');
   }
   return tasks;

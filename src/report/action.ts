@@ -1,9 +1,10 @@
 /** Writes what the action hands on: outputs, exported variables, masks, and the live task lines. */
 import * as core from '@actions/core';
 import type { EngineEvents } from '../engine/types.js';
-import { formatMs } from '../engine/engine.js';
+import { formatMs } from '../core/format.js';
 import type { GraphResult } from '../engine/types.js';
-import type { Logger, Outputs } from '../setup/context.js';
+import type { Logger } from '../core/log.js';
+import type { Outputs } from '../setup/context.js';
 import { renderSummary, type RunRecord } from './summary.js';
 import { timingRecords } from './timings.js';
 

@@ -4,7 +4,7 @@
  * misses, and the endpoints. Pure: it takes a recorded run and returns text, already masked.
  */
 import type { CacheEvent } from '../cache/recording.js';
-import { formatMs } from '../engine/engine.js';
+import { formatMs } from '../core/format.js';
 import type { GraphResult } from '../engine/types.js';
 import type { Outputs } from '../setup/context.js';
 

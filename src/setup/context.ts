@@ -1,23 +1,8 @@
 /** What the setup core needs from its front end, as small interfaces, so the action, the CLI and the tests share it. */
+import type { CleanupPolicy } from '../config/inputs.js';
+import type { Logger } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 import type { Secrets } from '../exec/secrets.js';
-
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-export type CleanupPolicy = 'always' | 'on-success' | 'never';
-
-export interface SetupOptions {
-  cache: boolean;
-  cleanup: CleanupPolicy;
-  timeoutMinutes?: number;
-  kindVersion?: string;
-  kubectlVersion?: string;
-  kindUrl?: string;
-  kubectlUrl?: string;
-}
 
 export interface Services {
   runner: CommandRunner;
@@ -27,7 +12,7 @@ export interface Services {
   addPath(dir: string): void;
 }
 
-/** Everything the tests are handed. Filled in by the tasks as they finish. */
+/** Everything the tests are handed, gathered from the tasks' results after the graph. */
 export interface Outputs {
   clusterName?: string;
   kubeconfig?: string;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
-import { releasePorts } from '../config/ports.js';
+import { releasePorts } from '../host/ports.js';
 import { Kind } from '../kube/kind.js';
 import { currentPlatform } from '../tools/platform.js';
 import { installKind } from '../tools/tools.js';

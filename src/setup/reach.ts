@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import type { Identity } from '../config/identity.js';
 import type { Docker } from '../docker/docker.js';
-import type { Logger } from './context.js';
+import type { Logger } from '../core/log.js';
 
 export type Reach = { kind: 'host' } | { kind: 'container'; job: string; network: string };
 

@@ -1,98 +1,70 @@
 /**
- * What every step gets: the config, identity, services and the values filled in as tasks finish,
- * plus the helpers both kinds of step use to describe a dependency.
+ * What every step action is handed: the run's fixed facts and services, read-only. Tasks never
+ * hand each other data through it; a step reads another's result through `StepTask.need`.
  */
 import type { CacheStore } from '../cache/cache.js';
 import type { Identity } from '../config/identity.js';
+import type { SetupOptions } from '../config/inputs.js';
 import type { Config } from '../config/normalize.js';
-import { postgresPreset, redisPreset, type Preset } from '../deps/presets.js';
-import type { Docker, Later } from '../docker/docker.js';
-import { ensureImage } from '../docker/images.js';
-import type { TaskContext } from '../engine/types.js';
+import type { Later } from '../core/log.js';
+import type { Docker } from '../docker/docker.js';
 import type { CacheStrategy } from '../docker/strategy.js';
-import type { Dependency } from '../plan/plan.js';
-import { platformKey, type Platform } from '../tools/platform.js';
-import type { ClusterContext } from './cluster-steps.js';
-import type { Outputs, Services, SetupOptions } from './context.js';
+import type { PortMapping } from '../kube/kind-config.js';
+import type { Kind } from '../kube/kind.js';
+import type { Kubectl } from '../kube/kubectl.js';
+import type { Platform } from '../tools/platform.js';
+import type { Services } from './context.js';
 import type { Reach } from './reach.js';
 
+export interface ClusterContext {
+  readonly kind: Kind;
+  readonly kubectl: Kubectl;
+  /** Host ports reserved for this leg, by what they reach: `postgres`, `redis`, `expose:<name>`. */
+  readonly ports: ReadonlyMap<string, PortMapping>;
+  /** The docker network kind puts its nodes on. */
+  readonly network: string;
+}
+
 export interface StepContext {
-  config: Config;
-  identity: Identity;
-  options: SetupOptions;
-  services: Services;
-  outputs: Outputs;
-  docker: Docker;
-  cache: CacheStore;
-  platform: Platform;
+  readonly config: Config;
+  readonly identity: Identity;
+  readonly options: SetupOptions;
+  readonly services: Services;
+  readonly docker: Docker;
+  readonly cache: CacheStore;
+  readonly platform: Platform;
   /** Generated once per run, masked before anything could print it. */
-  postgresPassword: string;
-  /** Values for `${…}` placeholders in manifests, filled in as tasks finish (POSTGRES_HOST, IMAGE_X, …). */
-  values: Record<string, string>;
-  /** What an image reference is called on this host after ensureImage (a digest reference restored from the cache is a tag). */
-  localRefs: Map<string, string>;
-  /** The same names as the runner reaches them, for `migrateCommand`, which runs on the runner. */
-  runnerValues: Record<string, string>;
-  readyTimeoutMs: number;
+  readonly postgresPassword: string;
+  /** How long a dependency may take to answer its protocol check. */
+  readonly readyTimeoutMs: number;
   /** Detected once, on the first build that needs it. */
-  buildStrategy: () => Promise<CacheStrategy>;
+  readonly buildStrategy: () => Promise<CacheStrategy>;
   /** Cache uploads nothing waits for: up() awaits them after the graph. */
-  later: Later;
+  readonly later: Later;
   /** Present when the environment has a cluster. */
-  cluster?: ClusterContext;
+  readonly cluster?: ClusterContext;
   /** How the job reaches what this leg runs: the host's 127.0.0.1, or container names (act). */
-  reach: Reach;
+  readonly reach: Reach;
 }
 
-export function preset(dep: Dependency, ctx: StepContext): Preset {
-  const image = localRef(ctx, ctx.config[dep]!.image);
-  if (dep === 'redis') return redisPreset(image);
-  const p = ctx.config.postgres!;
-  return postgresPreset({ image, user: p.user, database: p.database, password: ctx.postgresPassword });
+/** How long a rollout (the action's own dependencies, or the service's `wait:`) may take. */
+export const ROLLOUT_SECONDS = 300;
+
+/** The placeholders every manifest and command may use, known before any task runs. */
+export function staticValues(ctx: Pick<StepContext, 'config' | 'identity'>): Record<string, string> {
+  return { NAMESPACE: ctx.config.namespace, CLUSTER_NAME: ctx.identity.clusterName };
 }
 
-/** Makes sure an image is on the host (host, cache, pull) and remembers what it is called here. */
-export async function ensureLocalImage(ctx: StepContext, ref: string, task: TaskContext): Promise<void> {
-  const { source, localRef: local } = await ensureImage(ctx.docker, ref, {
-    signal: task.signal,
-    log: task.log,
-    cache: ctx.cache,
-    workspace: ctx.config.workspace,
-    platform: platformKey(ctx.platform),
-    later: ctx.later,
-  });
-  ctx.localRefs.set(ref, local);
-  task.log.write(`${ref}: source ${source}${local !== ref ? `, used as ${local}` : ''}\n`);
+/** A NodePort as the job reaches it: the reserved host port, or under act the node container itself. */
+export function nodeAddress(ctx: Pick<StepContext, 'reach' | 'identity'>, m: PortMapping): { host: string; port: number } {
+  if (ctx.reach.kind === 'container') return { host: `${ctx.identity.clusterName}-control-plane`, port: m.containerPort };
+  if (m.hostPort === undefined) throw new Error(`NodePort ${m.containerPort} has no reserved host port`);
+  return { host: '127.0.0.1', port: m.hostPort };
 }
 
-export function localRef(ctx: StepContext, ref: string): string {
-  return ctx.localRefs.get(ref) ?? ref;
+/** The port mapping reserved for `key` (`postgres`, `redis`, `expose:<name>`). */
+export function portFor(cluster: ClusterContext, key: string): PortMapping {
+  const m = cluster.ports.get(key);
+  if (!m) throw new Error(`no NodePort was reserved for ${key}`);
+  return m;
 }
-
-/**
- * `runnerUrl` is what the job reaches (the outputs); `seen` is where the service's manifests
- * reach it (the placeholders): the same address without a cluster, the in-cluster name with one.
- */
-export function publishDependency(dep: Dependency, ctx: StepContext, seen: { host: string; port: number }, runnerUrl?: string): void {
-  Object.assign(ctx.values, dependencyValues(dep, ctx, seen));
-  if (!runnerUrl) return;
-  const at = new URL(runnerUrl);
-  Object.assign(ctx.runnerValues, dependencyValues(dep, ctx, { host: at.hostname, port: Number(at.port) }));
-  if (dep === 'postgres') ctx.outputs.postgresUrl = runnerUrl;
-  else ctx.outputs.redisUrl = runnerUrl;
-}
-
-function dependencyValues(dep: Dependency, ctx: StepContext, at: { host: string; port: number }): Record<string, string> {
-  const url = preset(dep, ctx).url(at.host, at.port);
-  if (dep === 'redis') return { REDIS_HOST: at.host, REDIS_PORT: String(at.port), REDIS_URL: url };
-  const pg = ctx.config.postgres!;
-  return {
-    POSTGRES_HOST: at.host,
-    POSTGRES_PORT: String(at.port),
-    POSTGRES_USER: pg.user,
-    POSTGRES_DB: pg.database,
-    POSTGRES_PASSWORD: ctx.postgresPassword,
-    POSTGRES_URL: url,
-  };
-}
-

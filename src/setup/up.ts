@@ -10,20 +10,20 @@ import { envKey } from '../config/placeholders.js';
 import { Docker } from '../docker/docker.js';
 import { runGraph } from '../engine/engine.js';
 import { TaskLog } from '../engine/task-log.js';
-import type { EngineEvents, GraphResult, Task } from '../engine/types.js';
-import { planTasks } from '../plan/plan.js';
-import type { Outputs, Services, SetupOptions } from './context.js';
-import { runStep } from './steps.js';
-import type { StepContext } from './step-context.js';
+import type { EngineEvents, GraphResult } from '../engine/types.js';
+import { planTasks, type PlannedTask } from '../plan/plan.js';
+import type { SetupOptions } from '../config/inputs.js';
+import type { Outputs, Services } from './context.js';
+import { bindTasks, resultsOfKind } from './steps/index.js';
+import type { ClusterContext, StepContext } from './step-context.js';
 import { ActionsCacheStore, NO_CACHE, TolerantCache, type CacheStore } from '../cache/cache.js';
 import { generatePassword } from '../deps/presets.js';
 import { currentPlatform } from '../tools/platform.js';
 import { chooseStrategy, detectBuildFacts } from '../docker/strategy.js';
 import { detectEngine } from '../docker/engine.js';
-import { reservePorts } from '../config/ports.js';
+import { reservePorts } from '../host/ports.js';
 import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
-import type { ClusterContext } from './cluster-steps.js';
 import { detectReach, type Reach } from './reach.js';
 import { writeDiagnostics } from './diagnostics.js';
 import { RecordingCache, type CacheEvent } from '../cache/recording.js';
@@ -53,21 +53,13 @@ export async function up(
   hooks: { events?: EngineEvents; signal?: AbortSignal } = {},
 ): Promise<UpResult> {
   mkdirSync(identity.diagnosticsDir, { recursive: true, mode: 0o700 });
-  const outputs: Outputs = {
-    clusterName: config.cluster ? identity.clusterName : undefined,
-    kubeconfig: config.cluster ? identity.kubeconfig : undefined,
-    namespace: config.namespace,
-    endpoints: {},
-    images: {},
-    diagnosticsDir: identity.diagnosticsDir,
-  };
   const postgresPassword = generatePassword();
   services.secrets.add(postgresPassword);
   const docker = new Docker(services.runner, detectEngine(config.cluster?.provider));
   const background: Promise<void>[] = [];
   const cache = new RecordingCache(options.cache ? await defaultCache(services) : NO_CACHE);
   const reach = await detectReach(process.env, docker, identity, services.logger);
-  const cluster = config.cluster ? await clusterContext(config, identity, services, reach) : undefined;
+  const cluster = config.cluster ? await clusterContext(config, config.cluster.provider, identity, services, reach) : undefined;
   const ctx: StepContext = {
     cluster,
     reach,
@@ -75,14 +67,10 @@ export async function up(
     identity,
     options,
     services,
-    outputs,
     docker,
     cache,
     platform: currentPlatform(),
     postgresPassword,
-    values: { NAMESPACE: config.namespace, CLUSTER_NAME: identity.clusterName },
-    runnerValues: {},
-    localRefs: new Map(),
     readyTimeoutMs: READY_TIMEOUT_MS,
     buildStrategy: once(async () => {
       const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, cache.enabled));
@@ -99,13 +87,8 @@ export async function up(
       );
     },
   };
-  const tasks: Task[] = planTasks(config).map((p) => ({
-    id: p.id,
-    needs: p.needs,
-    slot: p.slot,
-    run: (t) => runStep(p.step, ctx, t),
-  }));
-  const result = await runGraph(tasks, {
+  const planned = planTasks(config);
+  const result = await runGraph(bindTasks(planned, ctx), {
     slots: { build: buildSlots() },
     deadlineMs: options.timeoutMinutes ? options.timeoutMinutes * 60_000 : undefined,
     mask: services.secrets.mask,
@@ -121,13 +104,34 @@ export async function up(
     const evidence = cluster && { kind: cluster.kind, kubectl: cluster.kubectl, namespace: config.namespace };
     await writeDiagnostics({ docker, labels: identity.labels, dir: identity.diagnosticsDir, cluster: evidence }, services);
   }
+  const outputs = gatherOutputs(config, identity, planned, result.results);
   return { result, cache: cache.events, outputs, env: exportedEnv(outputs) };
+}
+
+/** The outputs, from what each task returned; a task that did not finish adds nothing. */
+function gatherOutputs(config: Config, identity: Identity, planned: readonly PlannedTask[], results: ReadonlyMap<string, unknown>): Outputs {
+  const outputs: Outputs = {
+    clusterName: config.cluster ? identity.clusterName : undefined,
+    kubeconfig: config.cluster ? identity.kubeconfig : undefined,
+    namespace: config.namespace,
+    endpoints: {},
+    images: {},
+    diagnosticsDir: identity.diagnosticsDir,
+  };
+  for (const b of resultsOfKind(planned, results, 'build-image')) outputs.images[b.name] = b.tag;
+  for (const d of [...resultsOfKind(planned, results, 'start-container'), ...resultsOfKind(planned, results, 'start-in-cluster')]) {
+    if (d.role === 'postgres') outputs.postgresUrl = d.url;
+    else outputs.redisUrl = d.url;
+  }
+  for (const r of resultsOfKind(planned, results, 'ready')) Object.assign(outputs.endpoints, r.endpoints);
+  outputs.serviceUrl = Object.values(outputs.endpoints)[0];
+  return outputs;
 }
 
 /** NodePorts the action owns, each mapped to a reserved 127.0.0.1 port by kind's extraPortMappings. */
 const NODE_PORTS = { postgres: 30432, redis: 30379, expose: 30100 };
 
-async function clusterContext(config: Config, identity: Identity, services: Services, reach: Reach): Promise<ClusterContext> {
+async function clusterContext(config: Config, provider: 'docker' | 'podman', identity: Identity, services: Services, reach: Reach): Promise<ClusterContext> {
   const wanted: [string, number][] = [];
   for (const dep of ['postgres', 'redis'] as const) if (config[dep]?.placement === 'cluster') wanted.push([dep, NODE_PORTS[dep]]);
   Object.keys(config.deploy?.expose ?? {}).forEach((name, i) => wanted.push([`expose:${name}`, NODE_PORTS.expose + i]));
@@ -135,7 +139,7 @@ async function clusterContext(config: Config, identity: Identity, services: Serv
   // ports is its own container's: no host port is mapped, so none can collide.
   const hostPorts = reach.kind === 'host' ? await reservePorts(wanted.length, identity.clusterName) : [];
   return {
-    kind: new Kind(services.runner, identity.clusterName, config.cluster!.provider),
+    kind: new Kind(services.runner, identity.clusterName, provider),
     kubectl: new Kubectl(services.runner, identity.kubeconfig),
     ports: new Map(wanted.map(([key, nodePort], i) => [key, { containerPort: nodePort, hostPort: hostPorts[i] }])),
     network: process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind',

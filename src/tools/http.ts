@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { poll, PollTimeoutError } from '../core/poll.js';
 
 export interface RetryPolicy {
   attempts: number;
@@ -24,53 +25,60 @@ export class HttpError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
 type Attempt<T> = (response: Response, signal: AbortSignal) => Promise<T>;
 
+/** A failure that another attempt cannot fix (a 404, a body that is not what we asked for). */
+const finalFailures = new WeakSet<object>();
+
 async function withRetries<T>(url: string, policy: RetryPolicy, signal: AbortSignal | undefined, use: Attempt<T>): Promise<T> {
-  let last = new HttpError(`GET ${url} failed`);
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    if (attempt > 1) await sleep(pause(last, policy.backoffMs * 2 ** (attempt - 2)), signal);
-    signal?.throwIfAborted();
+  const once = async (): Promise<T> => {
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       const response = await fetch(url, { signal: both, redirect: 'follow' });
       if (!response.ok) {
         await response.body?.cancel();
-        last = new HttpError(`GET ${url}: HTTP ${response.status} ${response.statusText}`.trim(), response.status);
-        last.retryAfter = Number(response.headers.get('retry-after')) || undefined;
-        if (response.status >= 500 || response.status === 429) continue;
-        throw last; // 404 and other client errors: retrying cannot help
+        const failed = new HttpError(`GET ${url}: HTTP ${response.status} ${response.statusText}`.trim(), response.status);
+        failed.retryAfter = Number(response.headers.get('retry-after')) || undefined;
+        // 404 and other client errors: retrying cannot help; 5xx and 429 may pass
+        if (response.status < 500 && response.status !== 429) finalFailures.add(failed);
+        throw failed;
       }
       return await use(response, both);
     } catch (err) {
-      if (err === last) throw err;
-      if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) last = new HttpError(`GET ${url}: no complete answer within ${policy.timeoutMs / 1000} s`);
-      else if (isNetworkError(err)) last = new HttpError(`GET ${url}: ${describeNetworkError(err)}`);
-      else throw err;
+      if (err instanceof HttpError || signal?.aborted) throw err;
+      if (timeout.aborted) throw new HttpError(`GET ${url}: no complete answer within ${policy.timeoutMs / 1000} s`, undefined, { cause: err });
+      // fetch reports refused and reset connections as TypeError("fetch failed"): worth another try, like a 503
+      if (err instanceof TypeError) throw new HttpError(`GET ${url}: ${describeNetworkError(err)}`, undefined, { cause: err });
+      finalFailures.add(err as object);
+      throw err;
     }
+  };
+  try {
+    return await poll(`GET ${url}`, once, {
+      signal,
+      intervalMs: policy.backoffMs,
+      factor: 2,
+      attempts: policy.attempts,
+      isFinal: (err) => typeof err === 'object' && err !== null && finalFailures.has(err),
+      pauseFor: (err) => (err instanceof HttpError && err.retryAfter ? Math.min(err.retryAfter * 1000, 30_000) : undefined),
+    });
+  } catch (err) {
+    if (!(err instanceof PollTimeoutError)) throw err;
+    const last = err.cause instanceof HttpError ? err.cause : undefined;
+    throw new HttpError(`${last?.message ?? `GET ${url} failed`} (gave up after ${err.attempts} attempts)`, last?.status, { cause: err.cause });
   }
-  throw new HttpError(`${last.message} (gave up after ${policy.attempts} attempts)`, last.status);
-}
-
-function pause(last: HttpError, backoff: number): number {
-  return last.retryAfter ? Math.min(last.retryAfter * 1000, 30_000) : backoff;
 }
 
 function describeNetworkError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (err as Error).message;
-}
-
-/** The connection failed before an answer: worth another try, like a 503. */
-function isNetworkError(err: unknown): boolean {
-  return err instanceof TypeError; // fetch reports refused/reset connections as TypeError("fetch failed")
 }
 
 export function fetchText(url: string, policy = DEFAULT_RETRY, signal?: AbortSignal): Promise<string> {
@@ -96,15 +104,5 @@ export function fetchFile(
     });
     await pipeline(body, createWriteStream(dest, { mode: 0o644 }), { signal: both });
     return { sha256: hash.digest('hex'), head, bytes };
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
   });
 }

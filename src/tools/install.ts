@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
-import type { LogSink } from '../engine/types.js';
+import type { LogSink } from '../core/log.js';
 import { DEFAULT_RETRY, fetchFile, fetchText, type RetryPolicy } from './http.js';
 import { fillTemplate, type Platform } from './platform.js';
 

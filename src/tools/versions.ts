@@ -1,18 +1,13 @@
 /** Turns what users write (`v1.34.1`, `1.34.1`, `1.34`) into one exact version. */
 import * as tc from '@actions/tool-cache';
+import { EXACT, isExactVersion, MINOR } from '../config/versions.js';
 import { DEFAULT_RETRY, fetchText, type RetryPolicy } from './http.js';
+
+export { isExactVersion, isVersionOrMinor } from '../config/versions.js';
 
 export class VersionError extends Error {
   override name = 'VersionError';
 }
-
-const EXACT = /^v?(\d+\.\d+\.\d+)$/;
-const MINOR = /^v?(\d+)\.(\d+)$/;
-
-/** `v1.34.1` or `1.34.1`: what kind and Kubernetes versions are written as. */
-export const isExactVersion = (input: string): boolean => EXACT.test(input.trim());
-/** An exact version, or a minor such as `1.34`: what kubectl-version accepts. */
-export const isVersionOrMinor = (input: string): boolean => isExactVersion(input) || MINOR.test(input.trim());
 
 export function exactVersion(input: string, field: string): string {
   const m = EXACT.exec(input.trim());
@@ -47,7 +42,7 @@ export async function resolveKubectlVersion(
       .findAllVersions('kubectl', opts.arch)
       .filter((v) => v.startsWith(`${m[1]}.${m[2]}.`))
       .sort((a, b) => Number(b.split('.')[2]) - Number(a.split('.')[2]));
-    if (cached.length === 0) throw new VersionError(`kubectl-version ${input}: cannot resolve it: ${(err as Error).message}`);
+    if (cached.length === 0) throw new VersionError(`kubectl-version ${input}: cannot resolve it: ${(err as Error).message}`, { cause: err });
     opts.warn?.(`kubectl-version ${input}: ${(err as Error).message}; using v${cached[0]} from the tool-cache`);
     return `v${cached[0]}`;
   }

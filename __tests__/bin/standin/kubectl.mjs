@@ -1,10 +1,11 @@
 // Stand-in for kubectl. It keeps what was applied in a state folder beside the kubeconfig, answers
-// in kubectl's formats, and refuses flags kubectl lacks. Pods exist for applied Deployments and
-// are Ready unless named in $STANDIN_UNREADY (comma-separated Deployment names).
+// in kubectl's formats, and refuses flags kubectl lacks. It runs no workload and forwards no port:
+// tests that need something listening start it themselves (helpers/node-fixtures.ts). Pods are
+// reported for applied Deployments, Ready unless named in $STANDIN_UNREADY (comma-separated).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { docker, fail, parse, record } from './common.mjs';
+import { fail, parse, record } from './common.mjs';
 
 const all = process.argv.slice(2);
 const GLOBAL = { kubeconfig: 'value', namespace: 'value' };
@@ -21,33 +22,7 @@ const save = (o) => writeFileSync(fileOf(o), JSON.stringify(o, null, 2));
 const find = (kind, name, ns) => state.objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? 'default') === ns);
 const resource = (kind) => ({ Deployment: 'deployment.apps', Service: 'service', Secret: 'secret', Namespace: 'namespace', EndpointSlice: 'endpointslice.discovery.k8s.io', ConfigMap: 'configmap' })[kind] ?? kind.toLowerCase();
 const out = (t) => process.stdout.write(`${t}\n`);
-const cluster = (readFileSync(kubeconfig, 'utf8').match(/name: kind-(\S+)/) ?? [])[1];
-const node = `${cluster}-control-plane`;
-const MANAGED = 'app.kubernetes.io/managed-by';
 
-/**
- * What a kubelet would do, as far as the tests reach: a Deployment the action owns (PostgreSQL,
- * Redis) runs as a real container in the node's network namespace, with its Secret's values as
- * environment; a NodePort of it is forwarded by socat inside the node.
- */
-function run(deploy) {
-  const c = deploy.spec.template.spec.containers[0];
-  const env = {};
-  for (const from of c.envFrom ?? []) Object.assign(env, find('Secret', from.secretRef.name, deploy.metadata.namespace)?.stringData ?? {});
-  const name = `${node}-${deploy.metadata.namespace}-${deploy.metadata.name}`;
-  try {
-    docker(['rm', '--force', name]);
-  } catch {
-    // not there: nothing to replace
-  }
-  docker([
-    'run', '--detach', '--name', name, '--network', `container:${node}`, '--label', `io.x-k8s.kind.cluster=${cluster}`,
-    ...Object.keys(env).flatMap((k) => ['--env', k]), c.image,
-  ], undefined, { ...process.env, ...env });
-}
-function forward(nodePort, targetPort) {
-  docker(['exec', '--detach', node, 'socat', `TCP-LISTEN:${nodePort},fork,reuseaddr`, `TCP:127.0.0.1:${targetPort}`]);
-}
 const [verb, ...rest] = args;
 
 if (verb === 'apply') {
@@ -70,8 +45,6 @@ if (verb === 'apply') {
     state.objects.push(o);
     save(o);
     applied.push(o);
-    if (o.kind === 'Deployment' && o.metadata.labels?.[MANAGED] === 'ds-e2e-setup') run(o);
-    if (o.kind === 'Service' && o.spec?.type === 'NodePort') for (const p of o.spec.ports) forward(p.nodePort, p.targetPort ?? p.port);
     out(`${resource(o.kind)}/${o.metadata.name} ${existing ? 'configured' : 'created'}`);
   }
   record('kubectl', all, 0, { objects: applied });
@@ -105,8 +78,6 @@ if (verb === 'apply') {
   const patch = JSON.parse(flags.patch ?? flags.p);
   svc.spec = { ...svc.spec, type: patch.spec.type ?? svc.spec.type, ports: (svc.spec.ports ?? []).map((p) => ({ ...p, ...(patch.spec.ports ?? []).find((q) => q.port === p.port) })) };
   save(svc);
-  // the service's own pods are not run: its NodePort answers HTTP (/health) from the node instead
-  for (const p of patch.spec.ports ?? []) docker(['exec', '--detach', node, 'busybox', 'httpd', '-p', String(p.nodePort), '-h', '/www']);
   out(`service/${name} patched`);
   record('kubectl', all, 0, { patch });
 } else if (verb === 'get') {

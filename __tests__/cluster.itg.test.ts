@@ -13,10 +13,15 @@ import { planTasks } from '../src/plan/plan.js';
 import { leftovers } from './helpers/docker.js';
 import { validateK8s } from './helpers/k8s-schema.js';
 import { ROOT, RunnerFiles, runAction, runCli } from './helpers/run.js';
+import { NodeFixtures } from './helpers/node-fixtures.js';
 import { findRecord, readRecords, toolCacheWithStandins, type StandinRecord } from './helpers/standins.js';
+import { kindParseError } from './helpers/kind-flags.js';
+import { newestKubectl, kubectlParseError } from './helpers/real-kubectl.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
 const NODE_IMAGE = 'ds-e2e-test/kind-node:standin-2';
+/** Every kind and kubectl call any test here recorded, for the contract tests at the end. */
+const recorded: StandinRecord[] = [];
 
 const ENV = `name: ds-cluster
 cluster:
@@ -68,15 +73,19 @@ async function runLeg(ws: Workspace, toolCache: string, extra: NodeJS.ProcessEnv
   const runner = new RunnerFiles();
   const log = join(runner.dir, 'standin.log');
   const env = { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: toolCache, STANDIN_LOG: log, ...extra };
+  // What pods would listen on, the test starts itself as the action applies them.
+  const fixtures = new NodeFixtures(log).start();
   // The node image is the stand-in node's, present on the host, as a warm runner would have it.
-  const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false', 'node-image': NODE_IMAGE }, env));
+  const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false', 'node-image': NODE_IMAGE }, env)).finally(() => fixtures.stop());
   return { runner, main, records: readRecords(log), log, env };
 }
 
 async function runPost(leg: Leg): Promise<StandinRecord[]> {
   const post = await runAction('post', leg.runner.postEnv({}, leg.env));
   expect(post.code).toBe(0);
-  return readRecords(leg.log);
+  const records = readRecords(leg.log);
+  recorded.push(...records);
+  return records;
 }
 
 describe('the cluster path, with only kind and kubectl stood in', () => {
@@ -355,5 +364,25 @@ describe('ds-e2e-setup up and down with a cluster', () => {
     expect(down.stderr).toContain(`removed cluster ${name}`);
     expect(execFileSync(kind, ['get', 'clusters'], { encoding: 'utf8', stdio: 'pipe' })).not.toContain(name);
     ws.remove();
+  });
+});
+
+describe('every command line recorded above, against the real tools', () => {
+  test('kubectl: each one parses with the real client (a kubeconfig to a closed port: only a connection error may follow)', () => {
+    const kubectl = newestKubectl();
+    if (!kubectl) {
+      console.warn('skipped: no kubectl client on this machine to check the recorded command lines against');
+      return;
+    }
+    const calls = recorded.filter((r) => r.tool === 'kubectl');
+    expect(calls.length).toBeGreaterThan(20);
+    const refused = calls.map((r) => [r.args.join(' '), kubectlParseError(kubectl, r)]).filter(([, e]) => e !== undefined);
+    expect(refused).toEqual([]);
+  });
+
+  test('kind: each one parses as kind v0.32.0 defines its commands', () => {
+    const calls = recorded.filter((r) => r.tool === 'kind');
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls.map((r) => [r.args.join(' '), kindParseError(r.args)]).filter(([, e]) => e !== undefined)).toEqual([]);
   });
 });

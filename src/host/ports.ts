@@ -15,7 +15,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withPathLock } from '../cache/lock.js';
+import { poll } from '../core/poll.js';
+import { withPathLock } from './lock.js';
 
 export const PORTS_DIR = join(tmpdir(), 'ds-e2e-setup-ports');
 export const STALE_AFTER_MS = 10 * 60_000;
@@ -24,10 +25,14 @@ export async function reservePorts(count: number, owner: string, dir = PORTS_DIR
   mkdirSync(dir, { recursive: true });
   return withHostLock(dir, async () => {
     const ports: number[] = [];
-    for (let tries = 0; ports.length < count; tries++) {
-      if (tries > count * 50) throw new Error(`could not reserve ${count} free host ports in ${dir}`);
+    // The OS may offer a port another leg has reserved (its docker has not bound it yet): ask again.
+    const claimOne = async (): Promise<void> => {
       const port = await osFreePort();
-      if (!ports.includes(port) && claimUnderLock(dir, port, owner)) ports.push(port);
+      if (ports.includes(port) || !claimUnderLock(dir, port, owner)) throw new Error(`port ${port} is reserved by another leg`);
+      ports.push(port);
+    };
+    for (let i = 0; i < count; i++) {
+      await poll(`reserve a free host port in ${dir}`, claimOne, { intervalMs: 0, attempts: 50 });
     }
     return ports;
   });

@@ -1,0 +1,406 @@
+/**
+ * Each step action in-process, with a recording runner instead of docker, kind and kubectl:
+ * the exact command lines it runs, the typed result it returns, and how it fails.
+ * PostgreSQL-free; a real redis-server (Debian's) answers the Redis protocol checks.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tc from '@actions/tool-cache';
+import { parseAllDocuments } from 'yaml';
+import { poll } from '../src/core/poll.js';
+import { buildImage } from '../src/setup/steps/build-image.js';
+import { createCluster } from '../src/setup/steps/create-cluster.js';
+import { createNamespace } from '../src/setup/steps/create-namespace.js';
+import { deploy } from '../src/setup/steps/deploy.js';
+import { installTool } from '../src/setup/steps/install-tool.js';
+import { linkDependency } from '../src/setup/steps/link-dependency.js';
+import { loadImage } from '../src/setup/steps/load-image.js';
+import { migrate } from '../src/setup/steps/migrate.js';
+import { preloadImage } from '../src/setup/steps/preload-image.js';
+import { pullImage } from '../src/setup/steps/pull-image.js';
+import { pullNodeImage } from '../src/setup/steps/pull-node-image.js';
+import { ready } from '../src/setup/steps/ready.js';
+import { startContainer } from '../src/setup/steps/start-container.js';
+import { startInCluster } from '../src/setup/steps/start-in-cluster.js';
+import { DEFAULT_KIND_VERSION, KIND_RELEASES } from '../src/tools/releases.js';
+import { currentPlatform } from '../src/tools/platform.js';
+import { harness, taskWith } from './helpers/step-harness.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+const NODE = KIND_RELEASES[DEFAULT_KIND_VERSION].nodeImages[KIND_RELEASES[DEFAULT_KIND_VERSION].defaultKubernetes];
+const PG: ['pull-image', unknown] = ['pull-image', { ref: 'postgres:16-alpine', localRef: 'postgres:16-alpine', source: 'present' }];
+
+const CLUSTER_ENV = `name: unit
+cluster: {}
+images:
+  api: { context: app }
+postgres: { placement: docker, database: app, user: app }
+redis: { placement: cluster }
+deploy:
+  manifests: [manifests]
+  wait: [deployment/api]
+  expose:
+    api: { service: api, port: 8080, health: /health }
+`;
+
+let ws: Workspace;
+let redis: ChildProcess;
+let redisPort: number;
+let http: Server;
+let httpPort: number;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  ws = makeWorkspace({
+    'e2e.yaml': CLUSTER_ENV,
+    'app/Dockerfile': 'FROM scratch\nCOPY main.txt /\n',
+    'app/main.txt': 'the service\n',
+    'manifests/api.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api, namespace: "${NAMESPACE}" }\ndata:\n  image: ${IMAGE_API}\n  db: ${POSTGRES_HOST}:${POSTGRES_PORT}\n',
+    'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
+  });
+  redisPort = await freePort();
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await poll('redis-server', () => new Promise<void>((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', () => resolve()).listen(redisPort, '127.0.0.1', () => s.close(() => reject(new Error('not yet bound'))));
+  }), { intervalMs: 20, timeoutMs: 5000 });
+  http = createServer((req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end());
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  httpPort = (http.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  redis.kill();
+  await new Promise((r) => http.close(r));
+  ws.remove();
+});
+
+const k = (h: ReturnType<typeof harness>) => `--kubeconfig ${h.ctx.identity.kubeconfig}`;
+
+describe('install-tool', () => {
+  test('a tool-cache hit runs nothing and puts the cached folder on PATH', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tc-'));
+    process.env.RUNNER_TOOL_CACHE = root;
+    const bin = join(root, 'kind-bin');
+    writeFileSync(bin, '#!/bin/sh\n');
+    chmodSync(bin, 0o755);
+    const dir = await tc.cacheFile(bin, 'kind', 'kind', DEFAULT_KIND_VERSION.slice(1), currentPlatform().arch);
+    const h = harness(ws);
+    const r = await installTool.run({ kind: 'install-tool', tool: 'kind' }, h.ctx, taskWith());
+    expect(r).toEqual({ tool: 'kind', version: DEFAULT_KIND_VERSION, dir, cached: true });
+    expect(h.paths).toEqual([dir]);
+    expect(h.runner.lines()).toEqual([]);
+  });
+
+  test('a kind-version that is not a version is refused by name, before any download', async () => {
+    const h = harness(ws);
+    const ctx = { ...h.ctx, options: { ...h.ctx.options, kindVersion: 'latest' } };
+    await expect(installTool.run({ kind: 'install-tool', tool: 'kind' }, ctx, taskWith())).rejects.toThrow('kind-version: expected a version such as v0.32.0, got "latest"');
+    expect(h.paths).toEqual([]);
+  });
+});
+
+describe('pull-node-image and pull-image', () => {
+  test('an image on the host is used as it is', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'image', 'inspect'], { stdout: 'sha256:abc\n' });
+    expect(await pullNodeImage.run({ kind: 'pull-node-image' }, h.ctx, taskWith())).toEqual({ ref: NODE, localRef: NODE, source: 'present' });
+    expect(await pullImage.run({ kind: 'pull-image', dep: 'redis' }, h.ctx, taskWith())).toEqual({ ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' });
+    expect(h.runner.lines()).toEqual([`docker image inspect --format {{.Id}} ${NODE}`, 'docker image inspect --format {{.Id}} redis:7-alpine']);
+  });
+
+  test('a missing image is pulled; a rate limit says so and names the image', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'image', 'inspect'], { code: 1, stderr: 'No such image' });
+    h.runner.on(['docker', 'pull'], { code: 1, stderr: 'toomanyrequests: You have reached your pull rate limit.' });
+    const run = pullImage.run({ kind: 'pull-image', dep: 'postgres' }, h.ctx, taskWith());
+    await expect(run).rejects.toThrow(/image "postgres:16-alpine" is not on the host and could not be pulled: toomanyrequests.*\nThe registry is rate-limiting pulls/);
+    expect(h.runner.lines()).toEqual(['docker image inspect --format {{.Id}} postgres:16-alpine', 'docker pull postgres:16-alpine']);
+  });
+});
+
+describe('create-cluster', () => {
+  const node: ['pull-node-image', unknown] = ['pull-node-image', { ref: NODE, localRef: 'kindest/node:local', source: 'cache' }];
+
+  test('creates from the generated config with the local node image, then waits for nodes and CoreDNS', async () => {
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: 41000 } });
+    const { clusterName: name, kubeconfig, workDir } = h.ctx.identity;
+    h.runner.on(['kind', 'get', 'clusters'], { stdout: 'someone-else\n' });
+    h.runner.on(['kind', 'create', 'cluster'], () => (writeFileSync(kubeconfig, 'apiVersion: v1\n'), {}));
+    const r = await createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:node-image': node }));
+    expect(r).toEqual({ clusterName: name, kubeconfig, replaced: false });
+    expect(h.runner.lines()).toEqual([
+      'kind get clusters',
+      `kind create cluster --name ${name} --config ${join(workDir, 'kind.yaml')} --kubeconfig ${kubeconfig} --wait 120s --retain`,
+      `kubectl ${k(h)} wait --for=condition=Ready nodes --all --timeout=120s`,
+      `kubectl ${k(h)} rollout status deployment/coredns --namespace kube-system --timeout=120s`,
+    ]);
+    expect(h.runner.calls[0].env).toEqual({});
+    expect(h.runner.calls[1].env).toEqual({});
+  });
+
+  test('a leftover of the same name is deleted first; a failed create stops before any kubectl', async () => {
+    const h = harness(ws);
+    const name = h.ctx.identity.clusterName;
+    h.runner.on(['kind', 'get', 'clusters'], { stdout: `${name}\n` });
+    h.runner.on(['kind', 'create', 'cluster'], { code: 1, stderr: 'ERROR: failed to create cluster: could not find a log line that matches "Reached target .*Multi-User System.*"' });
+    const run = createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:node-image': node }));
+    await expect(run).rejects.toThrow('kind create exited with code 1:\nERROR: failed to create cluster');
+    expect(h.runner.lines().map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['kind get clusters', 'kind delete cluster', 'kind create cluster']);
+    expect(h.runner.lines()[1]).toBe(`kind delete cluster --name ${name}`);
+  });
+
+  test('reading a result the plan gives no edge to is an error naming both tasks', async () => {
+    const h = harness(ws);
+    const run = createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:redis': PG }));
+    await expect(run).rejects.toThrow('reads task "pull:node-image" as pull-node-image, but the plan made it no task at all');
+    expect(h.runner.lines()).toEqual([]);
+  });
+});
+
+describe('create-namespace', () => {
+  test('applies the namespace through stdin', async () => {
+    const h = harness(ws);
+    expect(await createNamespace.run({ kind: 'create-namespace' }, h.ctx, taskWith())).toEqual({ namespace: 'unit-e2e' });
+    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --filename -`]);
+    expect(parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS())).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'unit-e2e', labels: { 'app.kubernetes.io/managed-by': 'ds-e2e-setup' } } },
+    ]);
+  });
+
+  test('a refused apply fails the step', async () => {
+    const h = harness(ws);
+    h.runner.on(['kubectl'], { code: 1, stderr: 'The connection to the server 127.0.0.1:6443 was refused' });
+    await expect(createNamespace.run({ kind: 'create-namespace' }, h.ctx, taskWith())).rejects.toThrow('was refused');
+  });
+});
+
+describe('build-image', () => {
+  test('builds under the content tag with the classic builder, and returns the tag', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'image', 'inspect'], { code: 1 });
+    const r = await buildImage.run({ kind: 'build-image', image: 'api' }, h.ctx, taskWith());
+    expect(r).toEqual({ name: 'api', tag: expect.stringMatching(/^api:e2e-[0-9a-f]{16}$/), source: 'built' });
+    expect(h.runner.lines()).toEqual([`docker image inspect --format {{.Id}} ${r.tag}`, `docker build --file ${join(ws.dir, 'app/Dockerfile')} --tag ${r.tag} ${join(ws.dir, 'app')}`]);
+    expect(h.runner.calls[1].env).toEqual({ DOCKER_BUILDKIT: '0' });
+    expect(existsSync(join(h.ctx.identity.diagnosticsDir, 'build-api.log'))).toBe(true);
+  });
+
+  test('the same content already on the host is not built again', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'image', 'inspect'], { stdout: 'sha256:abc\n' });
+    expect((await buildImage.run({ kind: 'build-image', image: 'api' }, h.ctx, taskWith())).source).toBe('present');
+    expect(h.runner.lines()).toHaveLength(1);
+  });
+
+  test('a failed build names the image and the Dockerfile and quotes the log', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'image', 'inspect'], { code: 1 });
+    h.runner.on(['docker', 'build'], { code: 1, stderr: 'COPY failed: file not found in build context\n' });
+    const run = buildImage.run({ kind: 'build-image', image: 'api' }, h.ctx, taskWith());
+    await expect(run).rejects.toThrow(/^image "api" failed to build from app\/Dockerfile\n--- last lines of the build/);
+  });
+});
+
+describe('load-image and preload-image', () => {
+  test('load-image loads the tag its build returned', async () => {
+    const h = harness(ws);
+    const built: ['build-image', unknown] = ['build-image', { name: 'api', tag: 'api:e2e-0123456789abcdef', source: 'built' }];
+    expect(await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': built }))).toEqual({ name: 'api', tag: 'api:e2e-0123456789abcdef' });
+    expect(h.runner.lines()).toEqual([`kind load docker-image api:e2e-0123456789abcdef --name ${h.ctx.identity.clusterName}`]);
+  });
+
+  test('a result of another kind than the plan made is refused', async () => {
+    const h = harness(ws);
+    await expect(loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': PG }))).rejects.toThrow(
+      'reads task "build:api" as build-image, but the plan made it pull-image',
+    );
+  });
+
+  test('preload-image loads the image under its local name and hands it on', async () => {
+    const h = harness(ws);
+    const pulled = { ref: 'redis@sha256:aa', localRef: 'redis:digest-aa', source: 'cache' };
+    const r = await preloadImage.run({ kind: 'preload-image', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': ['pull-image', pulled] }));
+    expect(r).toEqual(pulled);
+    expect(h.runner.lines()).toEqual([`kind load docker-image redis:digest-aa --name ${h.ctx.identity.clusterName}`]);
+  });
+
+  test('kind refusing the load fails the step', async () => {
+    const h = harness(ws);
+    h.runner.on(['kind', 'load'], { code: 1, stderr: 'ERROR: image: "redis:7" not present locally' });
+    const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7', localRef: 'redis:7', source: 'present' }];
+    await expect(preloadImage.run({ kind: 'preload-image', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }))).rejects.toThrow('not present locally');
+  });
+});
+
+describe('start-container', () => {
+  test('runs the container labelled for the leg, publishes the port, and is ready when Redis answers PING', async () => {
+    const h = harness(ws);
+    const name = h.ctx.identity.container('redis');
+    h.runner.on(['docker', 'run'], { stdout: 'c0ffee\n' });
+    h.runner.on(['docker', 'port'], { stdout: `127.0.0.1:${redisPort}\n` });
+    const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' }];
+    const r = await startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }));
+    const url = `redis://127.0.0.1:${redisPort}`;
+    const values = { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redisPort), REDIS_URL: url };
+    expect(r).toEqual({ role: 'redis', url, runnerValues: values, values, container: name });
+    const labels = Object.entries({ ...h.ctx.identity.labels, 'io.github.ds-e2e-setup.role': 'redis' }).flatMap(([a, b]) => ['--label', `${a}=${b}`]);
+    expect(h.runner.lines()).toEqual([
+      `docker ps --all --format {{.Names}} ${labels.filter((_, i) => i % 2 === 1).map((l) => `--filter label=${l}`).join(' ')}`,
+      `docker run --detach --name ${name} ${labels.join(' ')} --publish 127.0.0.1::6379 redis:7-alpine`,
+      `docker port ${name} 6379/tcp`,
+    ]);
+  });
+
+  test('a container that exits before it is ready fails with its last log lines', async () => {
+    const h = harness(ws);
+    const name = h.ctx.identity.container('postgres');
+    h.runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' }); // nothing listens there
+    h.runner.on(['docker', 'inspect', '--format', '{{.State.Running}}'], { stdout: 'false\n' });
+    h.runner.on(['docker', 'logs'], { stdout: 'FATAL:  data directory has wrong ownership\n' });
+    const run = startContainer.run({ kind: 'start-container', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, taskWith({ 'pull:postgres': PG }));
+    await expect(run).rejects.toThrow(new RegExp(`^postgres \\(${name}\\) stopped before it was ready .*\\n--- last lines of ${name} ---\\nFATAL:  data directory has wrong ownership$`));
+    expect(h.runner.lines().slice(-2)).toEqual([`docker inspect --format {{.State.Running}} ${name}`, `docker logs --tail 20 ${name}`]);
+    // the password is passed by name, never in argv
+    expect(h.runner.lines().join('\n')).not.toContain('pw-unit-test-secret');
+    expect(h.runner.calls[1].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app' });
+  });
+});
+
+describe('start-in-cluster', () => {
+  const preloaded: ['preload-image', unknown] = ['preload-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' }];
+
+  test('applies the preset, waits for the rollout, and is ready when Redis answers through the mapped port', async () => {
+    const h = harness(ws, 'e2e.yaml', { redis: { containerPort: 30379, hostPort: redisPort } });
+    const r = await startInCluster.run({ kind: 'start-in-cluster', dep: 'redis', fromPreload: 'preload:redis' }, h.ctx, taskWith({ 'preload:redis': preloaded }));
+    expect(r).toEqual({
+      role: 'redis',
+      url: `redis://127.0.0.1:${redisPort}`,
+      runnerValues: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redisPort), REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+      values: { REDIS_HOST: 'redis.unit-e2e.svc', REDIS_PORT: '6379', REDIS_URL: 'redis://redis.unit-e2e.svc:6379' },
+    });
+    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --filename -`, `kubectl ${k(h)} rollout status deployment/redis --namespace unit-e2e --timeout=300s`]);
+    const objects = parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS() as { kind: string; spec?: Record<string, unknown> });
+    expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'Service']);
+    expect(JSON.stringify(objects[0])).toContain('"readinessProbe":{"exec":{"command":["redis-cli","ping"]}');
+  });
+
+  test('a rollout that times out fails the step before any probe', async () => {
+    const h = harness(ws, 'e2e.yaml', { redis: { containerPort: 30379, hostPort: 1 } });
+    h.runner.on(['kubectl', '--kubeconfig', h.ctx.identity.kubeconfig, 'rollout'], { code: 1, stderr: 'error: timed out waiting for the condition' });
+    const run = startInCluster.run({ kind: 'start-in-cluster', dep: 'redis', fromPreload: 'preload:redis' }, h.ctx, taskWith({ 'preload:redis': preloaded }));
+    await expect(run).rejects.toThrow('timed out waiting for the condition');
+  });
+});
+
+describe('link-dependency', () => {
+  const started: ['start-container', unknown] = ['start-container', { role: 'postgres', url: 'postgres://x', runnerValues: {}, values: {}, container: 'leg-postgres' }];
+
+  test('joins kind\'s network and points the in-cluster name at the container', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'inspect'], { stdout: '172.18.0.7\n' });
+    const r = await linkDependency.run({ kind: 'link-dependency', dep: 'postgres', fromContainer: 'postgres' }, h.ctx, taskWith({ postgres: started }));
+    expect(r).toEqual({
+      role: 'postgres',
+      values: {
+        POSTGRES_HOST: 'postgres.unit-e2e.svc',
+        POSTGRES_PORT: '5432',
+        POSTGRES_USER: 'app',
+        POSTGRES_DB: 'app',
+        POSTGRES_PASSWORD: 'pw-unit-test-secret',
+        POSTGRES_URL: 'postgres://app:pw-unit-test-secret@postgres.unit-e2e.svc:5432/app',
+      },
+    });
+    expect(h.runner.lines()).toEqual([
+      'docker network connect kind leg-postgres',
+      'docker inspect --format {{with index .NetworkSettings.Networks "kind"}}{{.IPAddress}}{{end}} leg-postgres',
+      `kubectl ${k(h)} apply --filename -`,
+    ]);
+    const slice = parseAllDocuments(h.runner.calls[2].input ?? '').map((d) => d.toJS())[1] as { endpoints: { addresses: string[] }[] };
+    expect(slice.endpoints[0].addresses).toEqual(['172.18.0.7']);
+  });
+
+  test('a container with no address on the network is an error naming both', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'inspect'], { stdout: '\n' });
+    const run = linkDependency.run({ kind: 'link-dependency', dep: 'postgres', fromContainer: 'postgres' }, h.ctx, taskWith({ postgres: started }));
+    await expect(run).rejects.toThrow('container leg-postgres has no IPv4 address on network kind');
+  });
+});
+
+describe('migrate', () => {
+  const postgres: ['start-container', unknown] = [
+    'start-container',
+    { role: 'postgres', url: 'postgres://app:pw@127.0.0.1:5999/app', runnerValues: { POSTGRES_HOST: '127.0.0.1', POSTGRES_PORT: '5999' }, values: { POSTGRES_HOST: 'postgres.x.svc' } },
+  ];
+
+  test('migrateCommand runs on the runner with the runner\'s addresses and POSTGRES_URL set', async () => {
+    const h = harness(ws, 'plain.yaml');
+    const r = await migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }));
+    expect(r).toEqual({ command: ['sh', '-c', 'echo "$1"', 'sh', '127.0.0.1:5999'] });
+    expect(h.runner.calls).toEqual([{ argv: ['sh', '-c', 'echo "$1"', 'sh', '127.0.0.1:5999'], env: { POSTGRES_URL: 'postgres://app:pw@127.0.0.1:5999/app' }, cwd: ws.dir, input: undefined }]);
+  });
+
+  test('a failing command fails the step', async () => {
+    const h = harness(ws, 'plain.yaml');
+    h.runner.on(['sh'], { code: 2, stderr: 'goose: no such table' });
+    await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow('exited with code 2');
+  });
+
+  test('a migrations folder that does not parse fails before any connection', async () => {
+    const local = makeWorkspace({ 'e2e.yaml': 'name: m\npostgres: { migrations: db }\n', 'db/001_a.sql': '-- +goose Up\n-- +goose Sideways\nSELECT 1;\n' });
+    const h = harness(local);
+    await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow('001_a.sql:2: unknown annotation "-- +goose sideways"');
+    expect(h.runner.lines()).toEqual([]);
+    local.remove();
+  });
+});
+
+describe('deploy and ready', () => {
+  const needs = {
+    'load:api': ['load-image', { name: 'api', tag: 'api:e2e-feed' }] as ['load-image', unknown],
+    'link:postgres': ['link-dependency', { role: 'postgres', values: { POSTGRES_HOST: 'postgres.unit-e2e.svc', POSTGRES_PORT: '5432' } }] as ['link-dependency', unknown],
+  };
+
+  test('deploy fills the placeholders from its needs\' results, applies, and turns the exposed port into its NodePort', async () => {
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: httpPort } });
+    const r = await deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
+    expect(r).toEqual({ manifests: [join(ws.dir, 'manifests/api.yaml')], exposed: ['api'] });
+    expect(h.runner.lines()).toEqual([
+      `kubectl ${k(h)} apply --filename -`,
+      `kubectl ${k(h)} patch service api --namespace unit-e2e --patch {"spec":{"type":"NodePort","ports":[{"port":8080,"nodePort":30100}]}}`,
+    ]);
+    expect(h.runner.calls[0].input).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api, namespace: "unit-e2e" }\ndata:\n  image: api:e2e-feed\n  db: postgres.unit-e2e.svc:5432\n');
+  });
+
+  test('deploy without a dependency\'s result is an error, and nothing is applied', async () => {
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: httpPort } });
+    const run = deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: [] }, h.ctx, taskWith({ 'load:api': needs['load:api'] }));
+    await expect(run).rejects.toThrow('no value for placeholder ${POSTGRES_HOST}');
+    expect(h.runner.lines()).toEqual([]);
+  });
+
+  test('ready waits for the rollouts, then for the health path through the host port', async () => {
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: httpPort } });
+    expect(await ready.run({ kind: 'ready' }, h.ctx, taskWith())).toEqual({ endpoints: { api: `http://127.0.0.1:${httpPort}` } });
+    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} rollout status deployment/api --namespace unit-e2e --timeout=300s`]);
+  });
+
+  test('ready fails on a rollout that does not finish', async () => {
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: httpPort } });
+    h.runner.on(['kubectl'], { code: 1, stderr: 'error: deployment "api" exceeded its progress deadline' });
+    await expect(ready.run({ kind: 'ready' }, h.ctx, taskWith())).rejects.toThrow('exceeded its progress deadline');
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The kind cluster: a leftover of the same name is replaced, the config is generated with this
+ * leg's port mappings and the user's kindConfig merged in, and the step ends when the nodes are
+ * Ready and CoreDNS has rolled out. Under act the kubeconfig points at the node by name.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kindConfig } from '../../kube/kind-config.js';
+import { clusterOf, present, type StepAction } from './step.js';
+
+const CREATE_WAIT_SECONDS = 120;
+
+export const createCluster: StepAction<'create-cluster'> = {
+  kind: 'create-cluster',
+  async run(input, ctx, task) {
+    const c = clusterOf(ctx);
+    const cluster = present(ctx.config.cluster, 'the cluster');
+    const node = task.need('pull-node-image', input.fromNodeImage);
+    const call = { signal: task.signal, log: task.log };
+    const { clusterName, kubeconfig, workDir } = ctx.identity;
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    const replaced = await c.kind.exists(call);
+    if (replaced) {
+      task.log.write(`a cluster named ${clusterName} exists already: replacing it\n`);
+      await c.kind.delete(call);
+    }
+    const config = kindConfig({ nodeImage: node.localRef, workers: cluster.workers, portMappings: [...c.ports.values()], userConfig: cluster.kindConfig });
+    await c.kind.create(config, { config: join(workDir, 'kind.yaml'), kubeconfig }, CREATE_WAIT_SECONDS, call);
+    if (ctx.reach.kind === 'container') {
+      // act: the job container joins kind's network and talks to the API server by its node name
+      await ctx.docker.connectNetwork(c.network, ctx.reach.job, call);
+      writeFileSync(kubeconfig, await c.kind.internalKubeconfig(call));
+    }
+    chmodSync(kubeconfig, 0o600);
+    await c.kubectl.nodesReady(CREATE_WAIT_SECONDS, call);
+    await c.kubectl.rolloutStatus('kube-system', 'deployment/coredns', CREATE_WAIT_SECONDS, call);
+    return { clusterName, kubeconfig, replaced };
+  },
+};

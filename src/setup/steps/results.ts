@@ -1,0 +1,51 @@
+/**
+ * What each step kind returns. The engine keeps a task's result under its id; a later step
+ * reads it with `StepTask.need(kind, id)`, typed by this table.
+ */
+import type { BuildSource } from '../../docker/build.js';
+import type { ImageSource } from '../../docker/images.js';
+import type { Dependency } from '../../plan/plan.js';
+
+/** An image made present on this host, and what it is called here. */
+export interface LocalImage {
+  ref: string;
+  /** `ref`, or for a digest reference restored from the cache the tag it was saved under. */
+  localRef: string;
+  source: ImageSource;
+}
+
+export interface BuiltImage {
+  name: string;
+  tag: string;
+  source: BuildSource;
+}
+
+/** A dependency that answers its protocol check. */
+export interface RunningDependency {
+  role: Dependency;
+  /** The URL the job reaches it at. */
+  url: string;
+  /** The placeholders as the runner reaches it (for `migrateCommand`). */
+  runnerValues: Record<string, string>;
+  /** The placeholders as the service's manifests reach it: its in-cluster name, or without a cluster the runner's address. */
+  values: Record<string, string>;
+  /** The container, when it runs beside the cluster. */
+  container?: string;
+}
+
+export interface StepResults {
+  'install-tool': { tool: 'kind' | 'kubectl'; version: string; dir: string; cached: boolean };
+  'pull-node-image': LocalImage;
+  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean };
+  'create-namespace': { namespace: string };
+  'build-image': BuiltImage;
+  'load-image': { name: string; tag: string };
+  'pull-image': LocalImage;
+  'preload-image': LocalImage;
+  'start-in-cluster': RunningDependency;
+  'start-container': RunningDependency;
+  'link-dependency': { role: Dependency; values: Record<string, string> };
+  migrate: { applied: string[]; skipped: string[] } | { command: string[] };
+  deploy: { manifests: string[]; exposed: string[] };
+  ready: { endpoints: Record<string, string> };
+}
