@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The one command that passes the tests on a fresh machine (README): set the machine up,
-# lint, typecheck, check that dist/ and the JSON Schema match src/, then run the tests on Node 24.
+# lint, typecheck, check the import rules between folders, check that dist/ and the JSON Schema
+# match src/, then run both test tiers on Node 24.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
 npm run lint
 npm run typecheck
+npm run deps
 npm run build
 if [ -n "$(git status --porcelain -- dist schema)" ]; then
   git status --short -- dist schema
