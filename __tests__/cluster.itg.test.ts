@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load.js';
+import { poll } from '../src/core/poll.js';
 import { inClusterDependency, namespaceObject, externalDependency } from '../src/kube/manifests.js';
 import { kindConfig } from '../src/kube/kind-config.js';
 import { planTasks } from '../src/plan/plan.js';
@@ -43,7 +44,7 @@ deploy:
   manifests: [manifests]
   wait: [deployment/datastorage]
   expose:
-    datastorage: { service: datastorage, port: 8080, health: /health }
+    datastorage: { service: datastorage, port: http, health: /health }
 `;
 
 function clusterWorkspace(): Workspace {
@@ -58,6 +59,17 @@ function clusterWorkspace(): Workspace {
   });
   cpSync(join(ROOT, 'examples/datastorage/migrations'), join(ws.dir, 'migrations'), { recursive: true });
   cpSync(join(ROOT, 'examples/datastorage/manifests'), join(ws.dir, 'manifests'), { recursive: true });
+  const manifest = join(ws.dir, 'manifests/datastorage.yaml');
+  writeFileSync(
+    manifest,
+    readFileSync(manifest, 'utf8')
+      // two named ports, the service exposed by name: both must stay
+      .replace('ports: [{ port: 8080, targetPort: 8080 }]', 'ports: [{ name: http, port: 8080, targetPort: 8080 }, { name: metrics, port: 9090, targetPort: 9090 }]')
+      // a placeholder as a whole value in a string field (EnvVar.value)
+      .replace('envFrom:', 'env: [{ name: DB_PORT, value: ${POSTGRES_PORT} }]\n          envFrom:'),
+  );
+  // no metadata.namespace: it must land in the environment's namespace, not in "default"
+  ws.write('manifests/settings.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  REDIS_PORT: ${REDIS_PORT}\n');
   return ws;
 }
 
@@ -138,7 +150,7 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
     const build = timings['build:datastorage'];
     expect(create.start).toBeLessThan(build.end);
     expect(build.start).toBeLessThan(create.end);
-    const load = findRecord(leg.records, 'kind', 'load', 'docker-image', JSON.parse(outputs.images).datastorage)!;
+    const load = leg.records.find((r) => r.tool === 'kind' && r.args[1] === 'image-archive' && r.archive?.images.includes(JSON.parse(outputs.images).datastorage))!;
     expect(load.start).toBeGreaterThanOrEqual(create.end);
     expect(load.start).toBeGreaterThanOrEqual(build.end);
   });
@@ -161,6 +173,52 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
     const slices = objects.filter((o) => o.kind === 'EndpointSlice') as { endpoints: { addresses: string[] }[] }[];
     expect(slices).toHaveLength(2);
     for (const s of slices) expect(s.endpoints[0].addresses[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  test('a manifest without a namespace lands in the environment\'s namespace; whole-value placeholders stay strings', () => {
+    const objects = leg.records.flatMap((r) => r.objects ?? []) as { kind: string; metadata: { name: string; namespace?: string }; data?: Record<string, unknown>; spec?: unknown }[];
+    const settings = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'settings');
+    expect(settings).toMatchObject({ metadata: { namespace: outputs.namespace }, data: { REDIS_PORT: '6379' } });
+    const apply = leg.records.find((r) => r.tool === 'kubectl' && r.objects?.some((o) => o === settings || (o as { metadata: { name: string } }).metadata.name === 'settings'))!;
+    expect(apply.args).toEqual(expect.arrayContaining(['apply', '--namespace', outputs.namespace]));
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'datastorage') as { spec: { template: { spec: { containers: { env: unknown[] }[] } } } };
+    expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_PORT', value: '5432' }]);
+  });
+
+  test('the Service exposed by a port\'s name keeps both its named ports; the named one gets the NodePort', () => {
+    const stateDir = `${outputs.kubeconfig}.standin`;
+    const svc = JSON.parse(readFileSync(join(stateDir, `Service_${outputs.namespace}_datastorage.json`), 'utf8')) as { spec: { type: string; ports: unknown[] } };
+    expect(svc.spec.type).toBe('NodePort');
+    expect(svc.spec.ports).toEqual([
+      { name: 'http', port: 8080, targetPort: 8080, nodePort: 30010 },
+      { name: 'metrics', port: 9090, targetPort: 9090 },
+    ]);
+  });
+
+  test('a restarted PostgreSQL is reached again at its in-cluster address, from inside the node', async () => {
+    const state = JSON.parse(leg.runner.saved().leg) as { clusterName: string; labels: Record<string, string> };
+    const slice = JSON.parse(readFileSync(join(`${outputs.kubeconfig}.standin`, `EndpointSlice_${outputs.namespace}_postgres-container.json`), 'utf8')) as { endpoints: { addresses: string[] }[] };
+    const address = slice.endpoints[0].addresses[0];
+    const container = `${state.clusterName}-postgres`;
+    const labels = Object.entries(state.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+    execFileSync('docker', ['stop', container], { stdio: 'pipe' });
+    // another container joins kind's network meanwhile, as a test's other services would
+    execFileSync('docker', ['run', '--detach', '--name', `${state.clusterName}-filler`, '--network', 'kind', ...labels, 'ds-e2e-test/debian:bookworm', 'sleep', '300'], { stdio: 'pipe' });
+    execFileSync('docker', ['start', container], { stdio: 'pipe' });
+    const node = `${state.clusterName}-control-plane`;
+    const url = new URL(outputs['postgres-url']);
+    await poll(
+      'PostgreSQL at its in-cluster address after the restart',
+      async () => {
+        const r = spawnSync('docker', ['run', '--rm', '--network', `container:${node}`, '--env', 'PGPASSWORD', '--entrypoint', 'psql', 'ds-e2e-test/postgres:15', '--host', address, '--username', 'slm_user', '--dbname', 'action_history', '--tuples-only', '--command', 'SELECT 1'], {
+          encoding: 'utf8',
+          env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
+        });
+        if (r.status !== 0) throw new Error(r.stderr.trim());
+        expect(r.stdout.trim()).toBe('1');
+      },
+      { intervalMs: 250, timeoutMs: 30_000 },
+    );
   });
 
   test('every manifest the action applies is a valid Kubernetes object', () => {
@@ -187,7 +245,8 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
     };
     expect(config.nodes.map((n) => [n.role, n.image])).toEqual([['control-plane', NODE_IMAGE], ['worker', NODE_IMAGE]]);
     const port = Number(new URL(JSON.parse(outputs.endpoints).datastorage).port);
-    expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 30100, hostPort: port, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
+    // NodePorts from the static band (30000-30085), which dynamic allocation leaves alone
+    expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 30010, hostPort: port, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
     expect(config.nodes[0].extraMounts).toEqual([{ hostPath: '/tmp', containerPath: '/host-tmp' }]);
     expect(config.networking).toEqual({ disableDefaultCNI: false });
   });
@@ -200,10 +259,11 @@ describe('the cluster path, with only kind and kubectl stood in', () => {
   });
 
   test('post deletes exactly this leg\'s cluster and containers', async () => {
-    const state = JSON.parse(leg.runner.saved().leg) as { clusterName: string; labels: Record<string, string> };
+    const state = JSON.parse(leg.runner.saved().leg) as { clusterName: string; kubeconfig: string; labels: Record<string, string> };
     const records = await runPost(leg);
     const deletes = records.filter((r) => r.tool === 'kind' && r.args[0] === 'delete');
-    expect(deletes.map((r) => r.args)).toEqual([['delete', 'cluster', '--name', state.clusterName]]);
+    // with the leg's own kubeconfig: kind never edits the user's ~/.kube/config or $KUBECONFIG
+    expect(deletes.map((r) => r.args)).toEqual([['delete', 'cluster', '--name', state.clusterName, '--kubeconfig', state.kubeconfig]]);
     const clusters = execFileSync(join(ROOT, '__tests__/bin/kind'), ['get', 'clusters'], { encoding: 'utf8' });
     expect(clusters).toContain(otherCluster);
     expect(clusters).not.toContain(state.clusterName);
@@ -217,7 +277,7 @@ describe('a failing cluster setup', () => {
     const ws = clusterWorkspace();
     // a literal env value with the password: `kubectl describe` prints such values as they are
     const manifest = join(ws.dir, 'manifests/datastorage.yaml');
-    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('envFrom:', 'env: [{ name: DB_PASSWORD, value: "${POSTGRES_PASSWORD}" }]\n          envFrom:'));
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('env: [{ name: DB_PORT', 'env: [{ name: DB_PASSWORD, value: "${POSTGRES_PASSWORD}" }, { name: DB_PORT'));
     const leg = await runLeg(ws, toolCache, { STANDIN_UNREADY: 'datastorage' });
     expect(leg.main.code).not.toBe(0);
     expect(leg.main.stdout).toContain('::error::task "ready" failed');
@@ -254,13 +314,15 @@ describe('placement: cluster', () => {
       const outputs = leg.runner.outputs();
       const ns = outputs.namespace;
       // the preloaded images, the owned manifests with probes, the NodePorts
-      expect(findRecord(leg.records, 'kind', 'load', 'docker-image', 'ds-e2e-test/postgres:15')).toBeDefined();
+      const loaded = leg.records.find((r) => r.tool === 'kind' && r.args[1] === 'image-archive' && r.archive?.images.includes('ds-e2e-test/postgres:15'));
+      // saved for the node's platform: one image, no index listing platforms the archive lacks
+      expect(loaded?.archive).toEqual({ images: ['ds-e2e-test/postgres:15'], platforms: [] });
       const objects = leg.records.flatMap((r) => r.objects ?? []) as { kind: string; metadata: { name: string }; spec?: { type?: string; ports?: { nodePort?: number }[] } }[];
       for (const o of objects) validateK8s(o as Record<string, unknown>);
       // (the two start side by side, so in either order)
       expect(objects.filter((o) => o.kind === 'Service' && o.spec?.type === 'NodePort').map((o) => [o.metadata.name, o.spec!.ports![0].nodePort]).sort()).toEqual([
-        ['postgres', 30432],
-        ['redis', 30379],
+        ['postgres', 30001],
+        ['redis', 30002],
       ]);
       const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'datastorage-db') as unknown as { stringData: Record<string, string> };
       expect(secret.stringData.POSTGRES_URL).toMatch(new RegExp(`@postgres\\.${ns}\\.svc:5432/action_history$`));

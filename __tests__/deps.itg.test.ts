@@ -113,7 +113,7 @@ describe('no-cluster environment, run as a runner runs the action', () => {
   });
 
   test('post keeps the evidence, with no secret in it, then removes every container, network and volume labelled for this run', async () => {
-    expect(leftovers(leg.labels).containers).toHaveLength(2);
+    expect(leftovers(leg.labels).containers).toHaveLength(4); // PostgreSQL and Redis, each with the container that holds its network
     const dir = outputs['diagnostics-dir'];
     const postgres = `${leg.labels['io.github.ds-e2e-setup.leg']}-postgres`;
     expect(existsSync(join(dir, `${postgres}.inspect.json`))).toBe(false); // main succeeded: it wrote none
@@ -137,7 +137,7 @@ describe('ds-e2e-setup up and down', () => {
     expect(up.stdout).toMatch(/^POSTGRES_URL=postgres:\/\//m);
     expect(readFileSync(join(ws.dir, '.env.e2e'), 'utf8')).toBe(up.stdout);
     const labels = { 'io.github.ds-e2e-setup.env': 'it' };
-    expect(leftovers(labels).containers.length).toBe(2);
+    expect(leftovers(labels).containers.length).toBe(4); // two dependencies, each with its network holder
     const down = await runCli(['down', '-c', 'e2e.yaml'], { cwd: ws.dir, env });
     expect(down.code).toBe(0);
     expect(leftovers(labels)).toEqual({ containers: [], networks: [], volumes: [] });

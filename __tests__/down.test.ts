@@ -49,17 +49,18 @@ beforeAll(async () => {
 });
 
 describe('down', () => {
-  test('deletes the cluster, then exactly the containers, networks and volumes with the leg\'s labels', async () => {
+  test('deletes the cluster (through the leg\'s own kubeconfig), then exactly the containers, networks and volumes with the leg\'s labels', async () => {
     const runner = new FakeRunner()
       .on(['docker', 'ps'], { stdout: 'leg-1-postgres\nleg-1-redis\n' })
       .on(['docker', 'network', 'ls'], { stdout: 'leg-1-net\n' })
       .on(['docker', 'network', 'inspect'], { stdout: 'abc123 ' });
     const s = services(runner);
-    const r = await down(state(), s.services, { failed: false, diagnostics: false });
+    const st = state();
+    const r = await down(st, s.services, { failed: false, diagnostics: false });
     expect(r).toEqual({ diagnostics: [], kept: false, removed: { cluster: 'leg-1', containers: ['leg-1-postgres', 'leg-1-redis'], networks: ['leg-1-net'], volumes: [] } });
     expect(s.paths).toEqual([kindDir]);
     expect(runner.lines()).toEqual([
-      'kind delete cluster --name leg-1',
+      `kind delete cluster --name leg-1 --kubeconfig ${st.kubeconfig}`,
       `docker ps --all --format {{.Names}} ${filters}`,
       'docker rm --force --volumes leg-1-postgres leg-1-redis',
       `docker network ls --format {{.Name}} ${filters}`,

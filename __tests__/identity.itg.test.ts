@@ -19,7 +19,7 @@ describe('two matrix legs of one environment on one host, at the same moment', (
     expect(a.outputs['diagnostics-dir']).not.toBe(b.outputs['diagnostics-dir']);
     expect(new URL(a.outputs['postgres-url']).port).not.toBe(new URL(b.outputs['postgres-url']).port);
     expect(new URL(a.outputs['redis-url']).port).not.toBe(new URL(b.outputs['redis-url']).port);
-    expect(leftovers(a.state.labels).containers.sort()).toEqual([`${a.state.clusterName}-postgres`, `${a.state.clusterName}-redis`]);
+    expect(leftovers(a.state.labels).containers.sort()).toEqual(['postgres', 'postgres-net', 'redis', 'redis-net'].map((c) => `${a.state.clusterName}-${c}`));
 
     const postA = await runAction('post', legs[0].runner.postEnv({}));
     expect(postA.code).toBe(0);
@@ -33,7 +33,7 @@ describe('two matrix legs of one environment on one host, at the same moment', (
     await redis.connect();
     expect(await redis.ping()).toBe('PONG');
     await redis.quit();
-    expect(leftovers(b.state.labels).containers).toHaveLength(2);
+    expect(leftovers(b.state.labels).containers).toHaveLength(4);
     await runAction('post', legs[1].runner.postEnv({}));
     expect(leftovers(b.state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
   });

@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { parseAllDocuments } from 'yaml';
+import { shortHash } from '../src/config/identity.js';
 import { poll } from '../src/core/poll.js';
 import { buildImage } from '../src/setup/steps/build-image.js';
 import { createCluster } from '../src/setup/steps/create-cluster.js';
@@ -45,7 +46,7 @@ deploy:
   manifests: [manifests]
   wait: [deployment/api]
   expose:
-    api: { service: api, port: 8080, health: /health }
+    api: { service: api, port: http, health: /health }
 `;
 
 let ws: Workspace;
@@ -68,7 +69,31 @@ beforeAll(async () => {
     'e2e.yaml': CLUSTER_ENV,
     'app/Dockerfile': 'FROM scratch\nCOPY main.txt /\n',
     'app/main.txt': 'the service\n',
-    'manifests/api.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api, namespace: "${NAMESPACE}" }\ndata:\n  image: ${IMAGE_API}\n  db: ${POSTGRES_HOST}:${POSTGRES_PORT}\n',
+    'manifests/api.yaml': [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: { name: api }',
+      'data:',
+      '  image: ${IMAGE_API}',
+      '  db: ${POSTGRES_HOST}:${POSTGRES_PORT}',
+      '  port: ${POSTGRES_PORT}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: { name: api }',
+      'spec:',
+      '  selector: { app: api }',
+      '  ports:',
+      '    - { name: metrics, port: 9090, targetPort: 9090 }',
+      '    - { name: http, port: 8080, targetPort: 8081 }',
+      '',
+    ].join('\n'),
+    'cni.yaml': 'name: cni\ncluster: { kindConfig: cni-kind.yaml }\n',
+    'cni-kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: true }\n',
+    'v6.yaml': 'name: v6\ncluster: { kindConfig: v6-kind.yaml }\npostgres: { placement: docker }\nredis: { placement: cluster }\n',
+    'v6-kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { ipFamily: ipv6 }\n',
+    'podman.yaml': 'name: pod\ncluster: { provider: podman }\nimages:\n  api: { context: app }\n',
+    'k134.yaml': 'name: k134\ncluster: { kubernetes: 1.34.8 }\n',
     'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
   });
   redisPort = await freePort();
@@ -88,6 +113,7 @@ afterAll(async () => {
 });
 
 const k = (h: ReturnType<typeof harness>) => `--kubeconfig ${h.ctx.identity.kubeconfig}`;
+const archive = (h: ReturnType<typeof harness>, ref: string) => join(h.ctx.identity.workDir, 'images', `${shortHash(ref, 16)}.tar`);
 
 describe('install-tool', () => {
   test('a tool-cache hit runs nothing and puts the cached folder on PATH', async () => {
@@ -102,6 +128,18 @@ describe('install-tool', () => {
     expect(r).toEqual({ tool: 'kind', version: DEFAULT_KIND_VERSION, dir, cached: true });
     expect(h.paths).toEqual([dir]);
     expect(h.runner.lines()).toEqual([]);
+  });
+
+  test('kubectl follows the node\'s Kubernetes version unless kubectl-version is set', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tc-'));
+    process.env.RUNNER_TOOL_CACHE = root;
+    const bin = join(root, 'kubectl-bin');
+    writeFileSync(bin, '#!/bin/sh\n');
+    chmodSync(bin, 0o755);
+    const dir = await tc.cacheFile(bin, 'kubectl', 'kubectl', '1.34.8', currentPlatform().arch);
+    const h = harness(ws, 'k134.yaml');
+    expect(h.ctx.config.cluster).toMatchObject({ kubernetes: 'v1.34.8', nodeImage: KIND_RELEASES[DEFAULT_KIND_VERSION].nodeImages['v1.34.8'] });
+    expect(await installTool.run({ kind: 'install-tool', tool: 'kubectl' }, h.ctx, taskWith())).toEqual({ tool: 'kubectl', version: 'v1.34.8', dir, cached: true });
   });
 
   test('a kind-version that is not a version is refused by name, before any download', async () => {
@@ -119,6 +157,14 @@ describe('pull-node-image and pull-image', () => {
     expect(await pullNodeImage.run({ kind: 'pull-node-image' }, h.ctx, taskWith())).toEqual({ ref: NODE, localRef: NODE, source: 'present' });
     expect(await pullImage.run({ kind: 'pull-image', dep: 'redis' }, h.ctx, taskWith())).toEqual({ ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' });
     expect(h.runner.lines()).toEqual([`docker image inspect --format {{.Id}} ${NODE}`, 'docker image inspect --format {{.Id}} redis:7-alpine']);
+  });
+
+  test('kubernetes: 1.34.8 pulls the node image the kind release lists for v1.34.8, by digest', async () => {
+    const h = harness(ws, 'k134.yaml');
+    h.runner.on(['docker', 'image', 'inspect'], { stdout: 'sha256:abc\n' });
+    const r = await pullNodeImage.run({ kind: 'pull-node-image' }, h.ctx, taskWith());
+    expect(r.ref).toMatch(/^kindest\/node:v1\.34\.8@sha256:[0-9a-f]{64}$/);
+    expect(h.runner.lines()).toEqual([`docker image inspect --format {{.Id}} ${r.ref}`]);
   });
 
   test('a missing image is pulled; a rate limit says so and names the image', async () => {
@@ -140,7 +186,7 @@ describe('create-cluster', () => {
     h.runner.on(['kind', 'get', 'clusters'], { stdout: 'someone-else\n' });
     h.runner.on(['kind', 'create', 'cluster'], () => (writeFileSync(kubeconfig, 'apiVersion: v1\n'), {}));
     const r = await createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:node-image': node }));
-    expect(r).toEqual({ clusterName: name, kubeconfig, replaced: false });
+    expect(r).toEqual({ clusterName: name, kubeconfig, replaced: false, waitedForNodes: true });
     expect(h.runner.lines()).toEqual([
       'kind get clusters',
       `kind create cluster --name ${name} --config ${join(workDir, 'kind.yaml')} --kubeconfig ${kubeconfig} --wait 120s --retain`,
@@ -159,7 +205,27 @@ describe('create-cluster', () => {
     const run = createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:node-image': node }));
     await expect(run).rejects.toThrow('kind create exited with code 1:\nERROR: failed to create cluster');
     expect(h.runner.lines().map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['kind get clusters', 'kind delete cluster', 'kind create cluster']);
-    expect(h.runner.lines()[1]).toBe(`kind delete cluster --name ${name}`);
+    expect(h.runner.lines()[1]).toBe(`kind delete cluster --name ${name} --kubeconfig ${h.ctx.identity.kubeconfig}`);
+  });
+
+  test('a kind config that disables the default CNI is not waited for: no --wait, no node or CoreDNS wait', async () => {
+    const h = harness(ws, 'cni.yaml');
+    const { clusterName: name, kubeconfig, workDir } = h.ctx.identity;
+    h.runner.on(['kind', 'create', 'cluster'], () => (writeFileSync(kubeconfig, 'apiVersion: v1\n'), {}));
+    const task = taskWith({ 'pull:node-image': node });
+    const r = await createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, task);
+    expect(r.waitedForNodes).toBe(false);
+    expect(h.runner.lines()).toEqual(['kind get clusters', `kind create cluster --name ${name} --config ${join(workDir, 'kind.yaml')} --kubeconfig ${kubeconfig} --retain`]);
+    expect(task.log.text()).toContain('not waiting for nodes Ready or CoreDNS');
+  });
+
+  test('an IPv6 kind config maps the ports on ::1', async () => {
+    const h = harness(ws, 'v6.yaml', { redis: { containerPort: 30002, hostPort: 41002 } });
+    h.runner.on(['kind', 'create', 'cluster'], () => (writeFileSync(h.ctx.identity.kubeconfig, 'apiVersion: v1\n'), {}));
+    await createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:node-image': node }));
+    const config = parseAllDocuments(readFileSync(join(h.ctx.identity.workDir, 'kind.yaml'), 'utf8'))[0].toJS() as { networking: unknown; nodes: { extraPortMappings: unknown[] }[] };
+    expect(config.networking).toEqual({ ipFamily: 'ipv6' });
+    expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 30002, hostPort: 41002, listenAddress: '::1', protocol: 'TCP' }]);
   });
 
   test('reading a result the plan gives no edge to is an error naming both tasks', async () => {
@@ -174,7 +240,7 @@ describe('create-namespace', () => {
   test('applies the namespace through stdin', async () => {
     const h = harness(ws);
     expect(await createNamespace.run({ kind: 'create-namespace' }, h.ctx, taskWith())).toEqual({ namespace: 'unit-e2e' });
-    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --filename -`]);
+    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --namespace unit-e2e --filename -`]);
     expect(parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS())).toEqual([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'unit-e2e', labels: { 'app.kubernetes.io/managed-by': 'ds-e2e-setup' } } },
     ]);
@@ -217,9 +283,16 @@ describe('build-image', () => {
 describe('load-image and preload-image', () => {
   test('load-image loads the tag its build returned', async () => {
     const h = harness(ws);
+    h.runner.on(['docker', 'version'], { stdout: '1.41\n' });
     const built: ['build-image', unknown] = ['build-image', { name: 'api', tag: 'api:e2e-0123456789abcdef', source: 'built' }];
     expect(await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': built }))).toEqual({ name: 'api', tag: 'api:e2e-0123456789abcdef' });
-    expect(h.runner.lines()).toEqual([`kind load docker-image api:e2e-0123456789abcdef --name ${h.ctx.identity.clusterName}`]);
+    const file = archive(h, 'api:e2e-0123456789abcdef');
+    expect(h.runner.lines()).toEqual([
+      'docker version --format {{.Server.APIVersion}}',
+      `docker save --output ${file} api:e2e-0123456789abcdef`,
+      `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`,
+    ]);
+    expect(existsSync(file)).toBe(false); // the archive is removed once loaded
   });
 
   test('a result of another kind than the plan made is refused', async () => {
@@ -231,10 +304,26 @@ describe('load-image and preload-image', () => {
 
   test('preload-image loads the image under its local name and hands it on', async () => {
     const h = harness(ws);
+    h.runner.on(['docker', 'version'], { stdout: '1.48\n' });
     const pulled = { ref: 'redis@sha256:aa', localRef: 'redis:digest-aa', source: 'cache' };
     const r = await preloadImage.run({ kind: 'preload-image', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': ['pull-image', pulled] }));
     expect(r).toEqual(pulled);
-    expect(h.runner.lines()).toEqual([`kind load docker-image redis:digest-aa --name ${h.ctx.identity.clusterName}`]);
+    // an engine with Engine API 1.48 saves the node's platform only
+    const file = archive(h, 'redis:digest-aa');
+    expect(h.runner.lines()).toEqual([
+      'docker version --format {{.Server.APIVersion}}',
+      `docker save --platform linux/${currentPlatform().arch} --output ${file} redis:digest-aa`,
+      `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`,
+    ]);
+  });
+
+  test('with podman, the image is saved by podman and loaded as an archive (kind\'s docker-image load always calls docker)', async () => {
+    const h = harness(ws, 'podman.yaml');
+    const built: ['build-image', unknown] = ['build-image', { name: 'api', tag: 'api:e2e-0123456789abcdef', source: 'built' }];
+    await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': built }));
+    const file = archive(h, 'api:e2e-0123456789abcdef');
+    expect(h.runner.lines()).toEqual([`podman save --output ${file} api:e2e-0123456789abcdef`, `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`]);
+    expect(h.runner.calls[1].env).toEqual({ KIND_EXPERIMENTAL_PROVIDER: 'podman' });
   });
 
   test('kind refusing the load fails the step', async () => {
@@ -246,7 +335,7 @@ describe('load-image and preload-image', () => {
 });
 
 describe('start-container', () => {
-  test('runs the container labelled for the leg, publishes the port, and is ready when Redis answers PING', async () => {
+  test('runs the network holder and the container labelled for the leg, publishes the port, and is ready when Redis answers PING', async () => {
     const h = harness(ws);
     const name = h.ctx.identity.container('redis');
     h.runner.on(['docker', 'run'], { stdout: 'c0ffee\n' });
@@ -255,12 +344,13 @@ describe('start-container', () => {
     const r = await startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }));
     const url = `redis://127.0.0.1:${redisPort}`;
     const values = { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redisPort), REDIS_URL: url };
-    expect(r).toEqual({ role: 'redis', url, runnerValues: values, values, container: name });
+    expect(r).toEqual({ role: 'redis', url, runnerValues: values, values, container: `${name}-net` });
     const labels = Object.entries({ ...h.ctx.identity.labels, 'io.github.ds-e2e-setup.role': 'redis' }).flatMap(([a, b]) => ['--label', `${a}=${b}`]);
     expect(h.runner.lines()).toEqual([
       `docker ps --all --format {{.Names}} ${labels.filter((_, i) => i % 2 === 1).map((l) => `--filter label=${l}`).join(' ')}`,
-      `docker run --detach --name ${name} ${labels.join(' ')} --publish 127.0.0.1::6379 redis:7-alpine`,
-      `docker port ${name} 6379/tcp`,
+      `docker run --detach --name ${name}-net ${labels.join(' ')} --publish 127.0.0.1::6379 --entrypoint sleep redis:7-alpine 2147483647`,
+      `docker run --detach --name ${name} ${labels.join(' ')} --network container:${name}-net redis:7-alpine`,
+      `docker port ${name}-net 6379/tcp`,
     ]);
   });
 
@@ -275,7 +365,8 @@ describe('start-container', () => {
     expect(h.runner.lines().slice(-2)).toEqual([`docker inspect --format {{.State.Running}} ${name}`, `docker logs --tail 20 ${name}`]);
     // the password is passed by name, never in argv
     expect(h.runner.lines().join('\n')).not.toContain('pw-unit-test-secret');
-    expect(h.runner.calls[1].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app' });
+    expect(h.runner.calls[1].env).toEqual({});
+    expect(h.runner.calls[2].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app' });
   });
 });
 
@@ -291,7 +382,7 @@ describe('start-in-cluster', () => {
       runnerValues: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redisPort), REDIS_URL: `redis://127.0.0.1:${redisPort}` },
       values: { REDIS_HOST: 'redis.unit-e2e.svc', REDIS_PORT: '6379', REDIS_URL: 'redis://redis.unit-e2e.svc:6379' },
     });
-    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --filename -`, `kubectl ${k(h)} rollout status deployment/redis --namespace unit-e2e --timeout=300s`]);
+    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --namespace unit-e2e --filename -`, `kubectl ${k(h)} rollout status deployment/redis --namespace unit-e2e --timeout=300s`]);
     const objects = parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS() as { kind: string; spec?: Record<string, unknown> });
     expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'Service']);
     expect(JSON.stringify(objects[0])).toContain('"readinessProbe":{"exec":{"command":["redis-cli","ping"]}');
@@ -306,37 +397,46 @@ describe('start-in-cluster', () => {
 });
 
 describe('link-dependency', () => {
-  const started: ['start-container', unknown] = ['start-container', { role: 'postgres', url: 'postgres://x', runnerValues: {}, values: {}, container: 'leg-postgres' }];
+  const started: ['start-container', unknown] = ['start-container', { role: 'postgres', url: 'postgres://x', runnerValues: {}, values: {}, container: 'leg-postgres-net' }];
 
-  test('joins kind\'s network and points the in-cluster name at the container', async () => {
+  const values = {
+    POSTGRES_HOST: 'postgres.unit-e2e.svc',
+    POSTGRES_PORT: '5432',
+    POSTGRES_USER: 'app',
+    POSTGRES_DB: 'app',
+    POSTGRES_PASSWORD: 'pw-unit-test-secret',
+    POSTGRES_URL: 'postgres://app:pw-unit-test-secret@postgres.unit-e2e.svc:5432/app',
+  };
+
+  test('joins kind\'s network with the container that holds the network, and points the in-cluster name at its address', async () => {
     const h = harness(ws);
     h.runner.on(['docker', 'inspect'], { stdout: '172.18.0.7\n' });
     const r = await linkDependency.run({ kind: 'link-dependency', dep: 'postgres', fromContainer: 'postgres' }, h.ctx, taskWith({ postgres: started }));
-    expect(r).toEqual({
-      role: 'postgres',
-      values: {
-        POSTGRES_HOST: 'postgres.unit-e2e.svc',
-        POSTGRES_PORT: '5432',
-        POSTGRES_USER: 'app',
-        POSTGRES_DB: 'app',
-        POSTGRES_PASSWORD: 'pw-unit-test-secret',
-        POSTGRES_URL: 'postgres://app:pw-unit-test-secret@postgres.unit-e2e.svc:5432/app',
-      },
-    });
+    expect(r).toEqual({ role: 'postgres', values, address: '172.18.0.7' });
     expect(h.runner.lines()).toEqual([
-      'docker network connect kind leg-postgres',
-      'docker inspect --format {{with index .NetworkSettings.Networks "kind"}}{{.IPAddress}}{{end}} leg-postgres',
-      `kubectl ${k(h)} apply --filename -`,
+      'docker network connect kind leg-postgres-net',
+      'docker inspect --format {{with index .NetworkSettings.Networks "kind"}}{{.IPAddress}}{{end}} leg-postgres-net',
+      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
     ]);
-    const slice = parseAllDocuments(h.runner.calls[2].input ?? '').map((d) => d.toJS())[1] as { endpoints: { addresses: string[] }[] };
-    expect(slice.endpoints[0].addresses).toEqual(['172.18.0.7']);
+    const [service, slice] = parseAllDocuments(h.runner.calls[2].input ?? '').map((d) => d.toJS()) as [{ spec: Record<string, unknown> }, { addressType: string; endpoints: { addresses: string[] }[] }];
+    expect(service.spec).toEqual({ ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }] });
+    expect(slice).toMatchObject({ addressType: 'IPv4', endpoints: [{ addresses: ['172.18.0.7'] }] });
+  });
+
+  test('in an IPv6 cluster the container\'s IPv6 address goes into an IPv6 EndpointSlice', async () => {
+    const h = harness(ws, 'v6.yaml');
+    h.runner.on(['docker', 'inspect'], { stdout: 'fc00:f853:ccd:e793::5\n' });
+    await linkDependency.run({ kind: 'link-dependency', dep: 'postgres', fromContainer: 'postgres' }, h.ctx, taskWith({ postgres: started }));
+    expect(h.runner.lines()[1]).toBe('docker inspect --format {{with index .NetworkSettings.Networks "kind"}}{{.GlobalIPv6Address}}{{end}} leg-postgres-net');
+    const slice = parseAllDocuments(h.runner.calls[2].input ?? '').map((d) => d.toJS())[1] as { addressType: string; endpoints: { addresses: string[] }[] };
+    expect(slice).toMatchObject({ addressType: 'IPv6', endpoints: [{ addresses: ['fc00:f853:ccd:e793::5'] }] });
   });
 
   test('a container with no address on the network is an error naming both', async () => {
     const h = harness(ws);
     h.runner.on(['docker', 'inspect'], { stdout: '\n' });
     const run = linkDependency.run({ kind: 'link-dependency', dep: 'postgres', fromContainer: 'postgres' }, h.ctx, taskWith({ postgres: started }));
-    await expect(run).rejects.toThrow('container leg-postgres has no IPv4 address on network kind');
+    await expect(run).rejects.toThrow('container leg-postgres-net has no IPv4 address on network kind');
   });
 });
 
@@ -374,15 +474,33 @@ describe('deploy and ready', () => {
     'link:postgres': ['link-dependency', { role: 'postgres', values: { POSTGRES_HOST: 'postgres.unit-e2e.svc', POSTGRES_PORT: '5432' } }] as ['link-dependency', unknown],
   };
 
-  test('deploy fills the placeholders from its needs\' results, applies, and turns the exposed port into its NodePort', async () => {
-    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: httpPort } });
+  test('deploy fills the placeholders from its needs\' results, applies in the namespace, and turns the exposed port into its NodePort', async () => {
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
     const r = await deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
     expect(r).toEqual({ manifests: [join(ws.dir, 'manifests/api.yaml')], exposed: ['api'] });
+    // the port exposed by name ("http") is patched by its number, the merge key: its name,
+    // targetPort and the other port stay as they are
     expect(h.runner.lines()).toEqual([
-      `kubectl ${k(h)} apply --filename -`,
-      `kubectl ${k(h)} patch service api --namespace unit-e2e --patch {"spec":{"type":"NodePort","ports":[{"port":8080,"nodePort":30100}]}}`,
+      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `kubectl ${k(h)} patch service api --namespace unit-e2e --patch {"spec":{"type":"NodePort","ports":[{"port":8080,"nodePort":30010}]}}`,
     ]);
-    expect(h.runner.calls[0].input).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api, namespace: "unit-e2e" }\ndata:\n  image: api:e2e-feed\n  db: postgres.unit-e2e.svc:5432\n');
+    const [config] = parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS() as { data: Record<string, unknown> });
+    // a placeholder that is the whole value stays a string: EnvVar.value and ConfigMap data need one
+    expect(config.data).toEqual({ image: 'api:e2e-feed', db: 'postgres.unit-e2e.svc:5432', port: '5432' });
+    expect(h.runner.calls[0].input).toContain('  port: "5432"\n');
+  });
+
+  test('an exposed port the Service does not have is refused before anything is applied, naming its ports', async () => {
+    const local = makeWorkspace({
+      'e2e.yaml': CLUSTER_ENV.replace('port: http', 'port: 8081'),
+      'app/Dockerfile': 'FROM scratch\n',
+      'manifests/api.yaml': readFileSync(join(ws.dir, 'manifests/api.yaml'), 'utf8'),
+    });
+    const h = harness(local, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
+    const run = deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
+    await expect(run).rejects.toThrow('Service "api" has no port 8081; its ports are: 9090 (metrics), 8080 (http). expose.port names one of them, by number (not the targetPort) or by name');
+    expect(h.runner.lines()).toEqual([]);
+    local.remove();
   });
 
   test('deploy without a dependency\'s result is an error, and nothing is applied', async () => {
@@ -393,7 +511,7 @@ describe('deploy and ready', () => {
   });
 
   test('ready waits for the rollouts, then for the health path through the host port', async () => {
-    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: httpPort } });
+    const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
     expect(await ready.run({ kind: 'ready' }, h.ctx, taskWith())).toEqual({ endpoints: { api: `http://127.0.0.1:${httpPort}` } });
     expect(h.runner.lines()).toEqual([`kubectl ${k(h)} rollout status deployment/api --namespace unit-e2e --timeout=300s`]);
   });

@@ -149,7 +149,8 @@ describe('installing kind and kubectl', () => {
     expect(DEFAULT_KUBECTL_VERSION.split('.').slice(0, 2)).toEqual(release.defaultKubernetes.split('.').slice(0, 2));
     expect(nodeImageFor(DEFAULT_KIND_VERSION)).toBe(release.nodeImages[release.defaultKubernetes]);
     expect(nodeImageFor(DEFAULT_KIND_VERSION)).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
-    expect(nodeImageFor(DEFAULT_KIND_VERSION, 'v1.20.0')).toBe('kindest/node:v1.20.0');
+    // a version the release does not list is refused, not guessed as a plain tag built for another release
+    expect(() => nodeImageFor(DEFAULT_KIND_VERSION, 'v1.20.0')).toThrow('Kubernetes v1.20.0 has no node image in kind v0.32.0');
     expect(nodeImageFor(DEFAULT_KIND_VERSION, undefined, 'registry.local/node:x')).toBe('registry.local/node:x');
   });
 });

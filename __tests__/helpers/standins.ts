@@ -18,6 +18,8 @@ export interface StandinRecord {
   code: number;
   config?: Record<string, unknown>;
   objects?: Record<string, unknown>[];
+  /** `kind load image-archive`: the tags the archive holds and the platforms its index lists. */
+  archive?: { images: string[]; platforms: string[] };
 }
 
 export async function toolCacheWithStandins(): Promise<string> {

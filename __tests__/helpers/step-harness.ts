@@ -10,11 +10,13 @@ import { computeIdentity } from '../../src/config/identity.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Docker } from '../../src/docker/docker.js';
 import { TaskLog } from '../../src/engine/task-log.js';
+import type { CommandRunner } from '../../src/exec/runner.js';
 import { Secrets } from '../../src/exec/secrets.js';
 import { Kind } from '../../src/kube/kind.js';
-import type { PortMapping } from '../../src/kube/kind-config.js';
+import { kindNetworking, type PortMapping } from '../../src/kube/kind-config.js';
 import { Kubectl } from '../../src/kube/kubectl.js';
 import type { StepKind } from '../../src/plan/plan.js';
+import { resolveNodeImage } from '../../src/setup/prepare.js';
 import type { StepContext } from '../../src/setup/step-context.js';
 import { stepTask } from '../../src/setup/steps/index.js';
 import type { StepTask } from '../../src/setup/steps/step.js';
@@ -22,16 +24,19 @@ import { currentPlatform } from '../../src/tools/platform.js';
 import { FakeRunner } from './fake-runner.js';
 import type { Workspace } from './workspace.js';
 
-export interface Harness {
+export interface Harness<R extends CommandRunner = FakeRunner> {
   ctx: StepContext;
-  runner: FakeRunner;
+  runner: R;
   paths: string[];
   warnings: string[];
 }
 
-export function harness(ws: Workspace, file = 'e2e.yaml', ports: Record<string, PortMapping> = {}): Harness {
-  const runner = new FakeRunner();
+export function harness(ws: Workspace, file?: string, ports?: Record<string, PortMapping>): Harness;
+export function harness<R extends CommandRunner>(ws: Workspace, file: string, ports: Record<string, PortMapping>, runner: R): Harness<R>;
+export function harness(ws: Workspace, file = 'e2e.yaml', ports: Record<string, PortMapping> = {}, runner: CommandRunner = new FakeRunner()): Harness<CommandRunner> {
   const config = loadConfig(file, { workspace: ws.dir });
+  // as prepare() does before anything runs: the node image from the kind release's table
+  if (config.cluster) config.cluster = resolveNodeImage(config, { config: file, cache: false, cleanup: 'always' });
   const identity = computeIdentity({ name: config.name, configFile: config.file, runId: '7', host: 'unit', tempRoot: mkdtempSync(join(tmpdir(), 'steps-')) });
   const paths: string[] = [];
   const warnings: string[] = [];
@@ -40,7 +45,7 @@ export function harness(ws: Workspace, file = 'e2e.yaml', ports: Record<string, 
     identity,
     options: { cache: false, cleanup: 'always' },
     services: { runner, secrets: new Secrets(), logger: { info: () => {}, warn: (m) => warnings.push(m) }, addPath: (d) => paths.push(d) },
-    docker: new Docker(runner),
+    docker: new Docker(runner, config.cluster?.provider ?? 'docker'),
     cache: NO_CACHE,
     platform: currentPlatform(),
     postgresPassword: 'pw-unit-test-secret',
@@ -48,10 +53,11 @@ export function harness(ws: Workspace, file = 'e2e.yaml', ports: Record<string, 
     buildStrategy: async () => ({ kind: 'inline', builder: 'classic', why: 'unit test' }),
     later: (_label, work) => void work(new TaskLog()),
     cluster: config.cluster && {
-      kind: new Kind(runner, identity.clusterName),
+      kind: new Kind(runner, identity.clusterName, config.cluster.provider, identity.kubeconfig),
       kubectl: new Kubectl(runner, identity.kubeconfig),
       ports: new Map(Object.entries(ports)),
       network: 'kind',
+      networking: kindNetworking(config.cluster.kindConfig),
     },
     reach: { kind: 'host' },
   };

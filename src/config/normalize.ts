@@ -48,7 +48,7 @@ export interface Config {
     /** The manifest files, folders expanded, in apply order. */
     manifests: string[];
     wait: string[];
-    expose: Record<string, { service: string; port: number; health?: string }>;
+    expose: Record<string, { service: string; port: number | string; health?: string }>;
   };
 }
 
@@ -89,7 +89,9 @@ export function normalize(env: EnvFile, where: Where): Config {
       problem(['cluster', 'kindConfig'], `${displayPath(kindFile, where.workspace)}: ${(err as Error).message}`);
     }
   }
-  const cluster = env.cluster && { ...env.cluster, kindConfig: kindFile };
+  // kindest/node tags start with "v": 1.34.8 means v1.34.8
+  const kubernetes = env.cluster?.kubernetes && (env.cluster.kubernetes.startsWith('v') ? env.cluster.kubernetes : `v${env.cluster.kubernetes}`);
+  const cluster = env.cluster && { ...env.cluster, kubernetes, kindConfig: kindFile };
 
   const images: Record<string, ImageConfig> = {};
   for (const [name, img] of Object.entries(env.images)) {

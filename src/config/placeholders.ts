@@ -1,3 +1,5 @@
+import { parseAllDocuments, visit } from 'yaml';
+
 /**
  * The `${NAME}` placeholders that manifests and `migrateCommand` may use. Which ones exist
  * depends on the environment: POSTGRES_* only with a `postgres` key, IMAGE_<NAME> per image.
@@ -52,4 +54,45 @@ export function substitute(text: string, values: Record<string, string>): string
     if (v === undefined) throw new Error(`no value for placeholder ${whole}`);
     return v;
   });
+}
+
+/**
+ * Fills the placeholders of a YAML manifest on its parsed form, not its text: a placeholder that
+ * is a whole scalar stays a string (`value: ${POSTGRES_PORT}` becomes `value: "5432"`, as a
+ * string field such as EnvVar.value requires), and one inside a longer string is replaced in it.
+ * Comments and layout are kept; keys are left alone.
+ *
+ * `${X}` is not valid YAML inside a flow collection (`{ value: ${X} }`), so each placeholder is
+ * first swapped for a plain token that is valid anywhere, the text is parsed, and the tokens are
+ * filled in on the scalars (and, last, in comments).
+ */
+export function substituteYaml(text: string, values: Record<string, string>): string {
+  const names: string[] = [];
+  const tokenFor = (name: string): string => {
+    const at = names.indexOf(name);
+    return `ds_e2e_placeholder_${at >= 0 ? at : names.push(name) - 1}_`;
+  };
+  const tokenized = text.replace(PATTERN, (_whole, name: string) => tokenFor(name));
+  const TOKEN = /ds_e2e_placeholder_(\d+)_/g;
+  const fill = (t: string): string => t.replace(TOKEN, (_m, i: string) => substitute(`\${${names[Number(i)]}}`, values));
+  const docs = parseAllDocuments(tokenized);
+  if (!Array.isArray(docs)) return ''; // an empty file: nothing to apply
+  return docs
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+      visit(doc, {
+        Scalar(key, node) {
+          if (key === 'key' || typeof node.value !== 'string' || !TOKEN.test(node.value)) return;
+          TOKEN.lastIndex = 0;
+          const whole = new RegExp(`^${TOKEN.source}$`).test(node.value);
+          node.value = fill(node.value);
+          // quoted, so that YAML reads it back as a string whatever it looks like
+          if (whole && node.type === 'PLAIN') node.type = 'QUOTE_DOUBLE';
+        },
+      });
+      return fill(doc.toString());
+    })
+    // a document that had its own `---` keeps it; the others get one
+    .map((t, i) => (i === 0 || t.startsWith('---') ? t : `---\n${t}`))
+    .join('');
 }

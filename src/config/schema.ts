@@ -28,7 +28,7 @@ const cluster = z
       .string()
       .regex(/^v?\d+\.\d+\.\d+$/, { error: 'must be a Kubernetes version such as v1.33.1' })
       .optional()
-      .describe('The kindest/node tag. Default: the node image paired with the pinned kind release.'),
+      .describe('A Kubernetes version with a node image in the kind release\'s table (1.34.8 is read as v1.34.8). Default: the release\'s default.'),
     nodeImage: z.string().min(1).optional().describe('A full node image reference, digest allowed, instead of `kubernetes`.'),
     workers: z.number().int().min(0).max(10).default(0),
     provider: z.enum(['docker', 'podman']).default('docker'),
@@ -67,7 +67,13 @@ const redis = z.strictObject({
 
 const expose = z.strictObject({
   service: z.string().regex(dnsLabel, { error: 'must be a Kubernetes Service name' }),
-  port: z.number().int().min(1).max(65535),
+  port: z
+    .union([
+      z.number().int().min(1).max(65535),
+      // a port's name, as a Service's ports may be named (IANA_SVC_NAME: at most 15 characters)
+      z.string().max(15).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/),
+    ], { error: 'must be one of the Service\'s ports: its number (spec.ports[].port) or its name' })
+    .describe("One of the Service's ports, by number (spec.ports[].port, not the targetPort) or by name."),
   health: z.string().startsWith('/', { error: 'must be a path starting with "/"' }).optional(),
 });
 
@@ -76,7 +82,12 @@ const deploy = z.strictObject({
   wait: z
     .array(z.string().regex(/^[a-z.]+\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: 'must be kind/name, e.g. deployment/api' }))
     .default([]),
-  expose: z.record(entryName, expose).default({}).describe('Each becomes http://127.0.0.1:<free host port>.'),
+  expose: z
+    .record(entryName, expose)
+    .default({})
+    // each gets a NodePort from the static band, which has room for 76 (kube/node-ports.ts)
+    .refine((e) => Object.keys(e).length <= 64, { error: 'at most 64 services can be exposed' })
+    .describe('Each becomes http://127.0.0.1:<free host port>.'),
 });
 
 export const envFileSchema = z

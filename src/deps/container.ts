@@ -2,6 +2,11 @@
  * `placement: docker`: the dependency runs as a container of this leg, named and labelled for
  * it, its port published on 127.0.0.1 on a free host port that docker picks (so two legs never
  * race for one), and it counts as up only when its protocol check passes.
+ *
+ * As in a Kubernetes pod, the network belongs to a small holder container (`<name>-net`, the
+ * same image sleeping) that the dependency shares: the published port, the networks it joins
+ * and so its addresses stay when a test restarts or stops the dependency itself, so everything
+ * that points at them (the in-cluster EndpointSlice, the host port) stays right.
  */
 import { LABEL_PREFIX } from '../config/identity.js';
 import type { Docker } from '../docker/docker.js';
@@ -14,6 +19,8 @@ export const roleLabel = `${LABEL_PREFIX}.role`;
 
 export interface StartedContainer {
   container: string;
+  /** The container that holds the network: join it to other networks, read its addresses there. */
+  network: string;
   hostPort: number;
   /** The URL the runner uses: through the published port, or under act the container's name. */
   url: string;
@@ -35,19 +42,25 @@ export interface StartOptions {
 export async function startContainer(docker: Docker, preset: Preset, opts: StartOptions): Promise<StartedContainer> {
   const call = { signal: opts.signal, log: opts.log };
   // A container of this very leg left by an earlier attempt is replaced, never reused.
-  await docker.removeContainers(await docker.containers({ ...opts.labels, [roleLabel]: preset.role }, call), call);
+  const labels = { ...opts.labels, [roleLabel]: preset.role };
+  await docker.removeContainers(await docker.containers(labels, call), call);
+  const holder = `${opts.name}-net`;
   await docker.run(
     {
-      name: opts.name,
+      name: holder,
       image: preset.image,
-      labels: { ...opts.labels, [roleLabel]: preset.role },
-      env: preset.env,
+      labels,
       publish: [preset.port],
       network: opts.network,
+      // under act the job reaches the dependency by its own name
+      aliases: opts.network ? [opts.name] : undefined,
+      entrypoint: 'sleep',
+      command: ['2147483647'],
     },
     call,
   );
-  const hostPort = await docker.hostPort(opts.name, preset.port, call);
+  await docker.run({ name: opts.name, image: preset.image, labels, env: preset.env, network: `container:${holder}` }, call);
+  const hostPort = await docker.hostPort(holder, preset.port, call);
   const at = opts.via?.(hostPort) ?? { host: '127.0.0.1', port: hostPort };
   opts.log?.write(`${preset.role}: ${opts.name} published on 127.0.0.1:${hostPort}; reached at ${at.host}:${at.port}\n`);
   try {
@@ -57,7 +70,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
       alive: () => docker.isRunning(opts.name),
     });
     opts.log?.write(`${preset.role}: ready after ${readyMs} ms\n`);
-    return { container: opts.name, hostPort, url: preset.url(at.host, at.port), readyMs };
+    return { container: opts.name, network: holder, hostPort, url: preset.url(at.host, at.port), readyMs };
   } catch (err) {
     if (!(err instanceof NotReadyError)) throw err;
     const tail = (await docker.logs(opts.name, 20)).trimEnd();

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/normalize.js';
+import { urlHost } from '../core/address.js';
 import type { Dependency } from '../plan/plan.js';
 
 // The protocol clients load on their first probe, not at start-up.
@@ -55,14 +56,16 @@ export function generatePassword(): string {
 
 export function postgresPreset(s: PostgresSettings): Preset {
   const url = (host: string, port: number): string =>
-    `postgres://${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}@${host}:${port}/${encodeURIComponent(s.database)}`;
+    `postgres://${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}@${urlHost(host)}:${port}/${encodeURIComponent(s.database)}`;
   return {
     role: 'postgres',
     image: s.image,
     port: 5432,
     env: { POSTGRES_USER: s.user, POSTGRES_PASSWORD: s.password, POSTGRES_DB: s.database },
     url,
-    probeCommand: ['pg_isready', '--username', s.user, '--dbname', s.database],
+    // --host: the image's first-start init server listens on the socket only (listen_addresses=''),
+    // so a TCP probe passes only once the real server is up, not during initialisation
+    probeCommand: ['pg_isready', '--host', '127.0.0.1', '--username', s.user, '--dbname', s.database],
     values: (at) => ({
       POSTGRES_HOST: at.host,
       POSTGRES_PORT: String(at.port),
@@ -86,7 +89,7 @@ export function postgresPreset(s: PostgresSettings): Preset {
 }
 
 export function redisPreset(image: string): Preset {
-  const url = (host: string, port: number): string => `redis://${host}:${port}`;
+  const url = (host: string, port: number): string => `redis://${urlHost(host)}:${port}`;
   return {
     role: 'redis',
     image,

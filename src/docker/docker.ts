@@ -14,7 +14,13 @@ export interface RunContainer {
   env?: Record<string, string>;
   /** Container ports to publish on 127.0.0.1, each on a free host port that docker picks. */
   publish?: number[];
+  /** A network to join, or `container:<name>` to share that container's network namespace. */
   network?: string;
+  /** Other names the container answers to on `network`. */
+  aliases?: string[];
+  entrypoint?: string;
+  /** Arguments after the image: its command. */
+  command?: string[];
   args?: string[];
 }
 
@@ -51,6 +57,26 @@ export class Docker {
     await this.runner.run(this.engine, ['save', '--output', file, ref], call);
   }
 
+  private apiVersion?: Promise<string>;
+
+  /**
+   * Saves one platform of an image (`linux/amd64`): with Docker's containerd image store a pulled
+   * image is an index whose other platforms' content is absent, and an archive that lists them
+   * cannot be imported. `docker save --platform` needs Engine API 1.48 (Docker 28.0); an older
+   * engine stores one platform per image anyway (its classic store), so a plain save is that
+   * platform. podman saves the image as it is stored, which is one platform.
+   */
+  async savePlatform(ref: string, file: string, platform: string, call: Call = {}): Promise<void> {
+    const byPlatform = this.engine === 'docker' && apiAtLeast(await this.serverApiVersion(call), 1, 48);
+    await this.runner.run(this.engine, ['save', ...(byPlatform ? ['--platform', platform] : []), '--output', file, ref], call);
+  }
+
+  /** The daemon's Engine API version, asked once. */
+  serverApiVersion(call: Call = {}): Promise<string> {
+    this.apiVersion ??= this.tryRun(['version', '--format', '{{.Server.APIVersion}}'], { signal: call.signal }).then((r) => r.stdout.trim());
+    return this.apiVersion;
+  }
+
   /** Loads an archive; returns the tags it held ("Loaded image: name:tag"). */
   async load(file: string, call: Call = {}): Promise<string[]> {
     const r = await this.runner.run(this.engine, ['load', '--input', file], call);
@@ -68,12 +94,14 @@ export class Docker {
     for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
     for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1::${p}`);
     if (spec.network) args.push('--network', spec.network);
+    for (const a of spec.aliases ?? []) args.push('--network-alias', a);
+    if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.env ?? {})) {
       args.push('--env', k);
       env[k] = v;
     }
-    args.push(...(spec.args ?? []), spec.image);
+    args.push(...(spec.args ?? []), spec.image, ...(spec.command ?? []));
     const r = await this.runner.run(this.engine, args, { ...call, env });
     return r.stdout.trim();
   }
@@ -109,11 +137,13 @@ export class Docker {
     if (r.code !== 0 && !/already exists/i.test(r.stderr)) throw new Error(`could not connect ${container} to network ${network}: ${r.stderr.trim()}`);
   }
 
-  /** The container's IPv4 address on a network. */
-  async addressOn(container: string, network: string, call: Call = {}): Promise<string> {
-    const format = `{{with index .NetworkSettings.Networks "${network}"}}{{.IPAddress}}{{end}}`;
+  /** The container's address on a network, of the given family. */
+  async addressOn(container: string, network: string, family: 'ipv4' | 'ipv6' = 'ipv4', call: Call = {}): Promise<string> {
+    const field = family === 'ipv6' ? '.GlobalIPv6Address' : '.IPAddress';
+    const format = `{{with index .NetworkSettings.Networks "${network}"}}{{${field}}}{{end}}`;
     const address = await this.out(['inspect', '--format', format, container], call);
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(address)) throw new Error(`container ${container} has no IPv4 address on network ${network}`);
+    const valid = family === 'ipv6' ? /^[0-9a-f:]+$/i.test(address) && address.includes(':') : /^\d+\.\d+\.\d+\.\d+$/.test(address);
+    if (!valid) throw new Error(`container ${container} has no ${family === 'ipv6' ? 'IPv6' : 'IPv4'} address on network ${network}`);
     return address;
   }
 
@@ -163,6 +193,11 @@ export class Docker {
     if (names.length === 0) return;
     await this.runner.run(this.engine, ['volume', 'rm', '--force', ...names], { ...call, allowFailure: true });
   }
+}
+
+function apiAtLeast(version: string, major: number, minor: number): boolean {
+  const [a, b] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
 }
 
 function labelFilters(labels: Record<string, string>): string[] {

@@ -1,6 +1,6 @@
 /**
  * The kind config for this leg: the node image, the workers, and an extraPortMapping on
- * 127.0.0.1 for every NodePort that must be reached from the runner (exposed services, and
+ * loopback (127.0.0.1, or ::1 for an IPv6 cluster) for every NodePort that must be reached from the runner (exposed services, and
  * dependencies placed in the cluster). The user's `kindConfig` is merged in: its top-level keys
  * (networking, featureGates, kubeadm and containerd patches) are kept, and its nodes lend their
  * fields (mounts, labels, patches) to ours by position, while the image and the port mappings
@@ -23,6 +23,30 @@ export interface KindConfigInput {
   userConfig?: string;
 }
 
+/** What the user's kind config says about networking that the setup must follow. */
+export interface KindNetworking {
+  /** `ipFamily: ipv6`: port mappings listen on ::1, containers are reached by their IPv6 address. */
+  ipFamily: 'ipv4' | 'ipv6';
+  /**
+   * `disableDefaultCNI: true` or `kubeProxyMode: none`: the user installs the network, so nodes
+   * are not Ready (and CoreDNS does not roll out) until their deploy does. Nothing waits for them.
+   */
+  ownNetwork: boolean;
+}
+
+export function kindNetworking(userConfig?: string): KindNetworking {
+  const networking = ((userConfig ? readKindConfigFile(userConfig) : {}).networking ?? {}) as Record<string, unknown>;
+  return {
+    ipFamily: networking.ipFamily === 'ipv6' ? 'ipv6' : 'ipv4',
+    ownNetwork: networking.disableDefaultCNI === true || networking.kubeProxyMode === 'none',
+  };
+}
+
+/** Where kind's port mappings listen on the host: loopback of the cluster's family. */
+export function loopback(family: KindNetworking['ipFamily']): string {
+  return family === 'ipv6' ? '::1' : '127.0.0.1';
+}
+
 type Node = Record<string, unknown> & { role?: string; extraPortMappings?: unknown[] };
 
 export function kindConfig(input: KindConfigInput): Record<string, unknown> {
@@ -33,7 +57,7 @@ export function kindConfig(input: KindConfigInput): Record<string, unknown> {
       role: 'control-plane',
       extraPortMappings: input.portMappings
         .filter((m) => m.hostPort !== undefined)
-        .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: '127.0.0.1', protocol: 'TCP' })),
+        .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: loopback(kindNetworking(input.userConfig).ipFamily), protocol: 'TCP' })),
     },
     ...Array.from({ length: input.workers }, () => ({ role: 'worker' })),
   ];

@@ -9,10 +9,12 @@ export class Kind {
     private readonly runner: CommandRunner,
     readonly clusterName: string,
     private readonly provider: 'docker' | 'podman' = 'docker',
+    /** The leg's own kubeconfig: kind edits only this file, never the user's ~/.kube/config or $KUBECONFIG. */
+    private readonly kubeconfig?: string,
   ) {}
 
   private run(args: string[], call: Call = {}, allowFailure = false) {
-    const env = this.provider === 'podman' ? { KIND_EXPERIMENTAL_PROVIDER: 'podman' } : {};
+    const env: Record<string, string> = this.provider === 'podman' ? { KIND_EXPERIMENTAL_PROVIDER: 'podman' } : {};
     return this.runner.run('kind', args, { ...call, env, allowFailure });
   }
 
@@ -21,14 +23,18 @@ export class Kind {
     return r.stdout.split('\n').map((l) => l.trim()).includes(this.clusterName);
   }
 
-  /** Writes the config beside the kubeconfig and creates the cluster, waiting for the control plane. */
-  async create(config: Record<string, unknown>, files: { config: string; kubeconfig: string }, waitSeconds: number, call: Call = {}): Promise<void> {
+  /**
+   * Writes the config beside the kubeconfig and creates the cluster; with `waitSeconds`, kind
+   * waits for the control plane to be Ready (not with a network the user installs later).
+   */
+  async create(config: Record<string, unknown>, files: { config: string; kubeconfig: string }, waitSeconds: number | undefined, call: Call = {}): Promise<void> {
     writeFileSync(files.config, stringify(config));
     call.log?.write(`kind config:\n${stringify(config)}`);
+    const wait = waitSeconds === undefined ? [] : ['--wait', `${waitSeconds}s`];
     await this.run(
       // --retain: a failed creation keeps its nodes, so `kind export logs` has something to say;
       // post deletes the cluster whatever happened.
-      ['create', 'cluster', '--name', this.clusterName, '--config', files.config, '--kubeconfig', files.kubeconfig, '--wait', `${waitSeconds}s`, '--retain'],
+      ['create', 'cluster', '--name', this.clusterName, '--config', files.config, '--kubeconfig', files.kubeconfig, ...wait, '--retain'],
       call,
     );
   }
@@ -38,9 +44,13 @@ export class Kind {
     return (await this.run(['get', 'kubeconfig', '--internal', '--name', this.clusterName], call)).stdout;
   }
 
-  /** Onto every node of the cluster. */
-  async loadImage(ref: string, call: Call = {}): Promise<void> {
-    await this.run(['load', 'docker-image', ref, '--name', this.clusterName], call);
+  /**
+   * An image archive onto every node. Not `kind load docker-image`: that always calls `docker
+   * save` (so podman's images are "not present locally") and saves every platform an index
+   * lists, which containerd's `ctr images import --all-platforms` refuses when some are absent.
+   */
+  async loadArchive(file: string, call: Call = {}): Promise<void> {
+    await this.run(['load', 'image-archive', file, '--name', this.clusterName], call);
   }
 
   async exportLogs(dir: string, call: Call = {}): Promise<void> {
@@ -49,6 +59,6 @@ export class Kind {
 
   /** kind itself accepts a cluster that is already gone. */
   async delete(call: Call = {}): Promise<void> {
-    await this.run(['delete', 'cluster', '--name', this.clusterName], call, true);
+    await this.run(['delete', 'cluster', '--name', this.clusterName, ...(this.kubeconfig ? ['--kubeconfig', this.kubeconfig] : [])], call, true);
   }
 }

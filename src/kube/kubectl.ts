@@ -14,10 +14,14 @@ export class Kubectl {
     return this.runner.run('kubectl', ['--kubeconfig', this.kubeconfig, ...args], call);
   }
 
-  /** Applies objects or manifest text through stdin, so rendered secrets never touch the disk. */
-  async apply(objects: K8sObject[] | string, call: Call = {}): Promise<void> {
+  /**
+   * Applies objects or manifest text through stdin, so rendered secrets never touch the disk.
+   * `--namespace`: an object that names none lands in the environment's namespace, not in
+   * `default` (kind's kubeconfig sets no namespace); one that names another is refused by kubectl.
+   */
+  async apply(objects: K8sObject[] | string, namespace: string, call: Call = {}): Promise<void> {
     const input = typeof objects === 'string' ? objects : objects.map((o) => stringify(o)).join('---\n');
-    await this.run(['apply', '--filename', '-'], { ...call, input });
+    await this.run(['apply', '--namespace', namespace, '--filename', '-'], { ...call, input });
   }
 
   async nodesReady(timeoutSeconds: number, call: Call = {}): Promise<void> {

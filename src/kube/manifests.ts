@@ -67,7 +67,7 @@ export function inClusterDependency(d: InClusterDependency): K8sObject[] {
   return objects;
 }
 
-/** The same in-cluster name for a container on the kind network. */
+/** The same in-cluster name for a container on the kind network (an IPv6 address in an IPv6 cluster). */
 export function externalDependency(role: string, namespace: string, port: number, address: string): K8sObject[] {
   const labels = { app: role, ...MANAGED_BY };
   return [
@@ -76,14 +76,42 @@ export function externalDependency(role: string, namespace: string, port: number
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { name: `${role}-container`, namespace, labels: { ...labels, 'kubernetes.io/service-name': role } },
-      addressType: 'IPv4',
+      addressType: address.includes(':') ? 'IPv6' : 'IPv4',
       ports: [{ name: role, port, protocol: 'TCP' }],
       endpoints: [{ addresses: [address], conditions: { ready: true } }],
     },
   ];
 }
 
-/** A strategic-merge patch that turns one port of the user's Service into a fixed NodePort. */
+/**
+ * A strategic-merge patch that turns one port of the user's Service into a fixed NodePort. The
+ * Service's ports merge by their `port` (ServiceSpec.Ports: patchMergeKey "port"), so `port` must
+ * be one the Service has: then its name, protocol and targetPort stay, and so do its other ports.
+ */
 export function nodePortPatch(port: number, nodePort: number): string {
   return JSON.stringify({ spec: { type: 'NodePort', ports: [{ port, nodePort }] } });
+}
+
+interface ServicePort {
+  name?: string;
+  port: number;
+}
+
+/**
+ * The `port` of the Service named `service` in the rendered manifests that `wanted` names, by
+ * number (spec.ports[].port) or by name. Anything else is an error naming the Service and its ports.
+ */
+export function servicePort(objects: unknown[], service: string, namespace: string, wanted: number | string): number {
+  const found = objects.find((o): o is K8sObject => {
+    const k = o as Partial<K8sObject> | null;
+    return k?.kind === 'Service' && k.metadata?.name === service && (k.metadata.namespace ?? namespace) === namespace;
+  });
+  if (!found) throw new Error(`Service "${service}" is not in the manifests (namespace ${namespace}): expose needs it there`);
+  const ports = ((found.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).filter((p) => typeof p?.port === 'number');
+  const match = ports.find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
+  if (!match) {
+    const has = ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port))).join(', ') || 'none';
+    throw new Error(`Service "${service}" has no port ${typeof wanted === 'number' ? wanted : `named "${wanted}"`}; its ports are: ${has}. expose.port names one of them, by number (not the targetPort) or by name`);
+  }
+  return match.port;
 }

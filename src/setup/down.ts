@@ -42,7 +42,7 @@ async function findKind(state: LegState, services: Services): Promise<void> {
 export async function down(state: LegState, services: Services, opts: DownOptions): Promise<DownResult> {
   const docker = new Docker(services.runner, state.provider);
   const result: DownResult = { diagnostics: [], removed: { containers: [], networks: [], volumes: [] }, kept: false };
-  const kind = state.hasCluster ? new Kind(services.runner, state.clusterName, state.provider) : undefined;
+  const kind = state.hasCluster ? new Kind(services.runner, state.clusterName, state.provider, state.kubeconfig) : undefined;
   if (kind) await findKind(state, services);
   if (opts.diagnostics) {
     const cluster = kind && { kind, kubectl: new Kubectl(services.runner, state.kubeconfig), namespace: state.namespace };

@@ -6,8 +6,29 @@ import { computeIdentity, type Identity } from '../config/identity.js';
 import type { Inputs } from '../config/inputs.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/normalize.js';
+import { ConfigError } from '../config/errors.js';
+import { displayPath } from '../config/paths.js';
 import { detectEngine } from '../docker/engine.js';
+import { KIND_RELEASES, kubernetesOfImage, nodeImageFor } from '../tools/releases.js';
+import { kindVersion } from '../tools/tools.js';
 import type { LegState } from './context.js';
+
+/**
+ * The node image, resolved once before anything starts (a version the kind release does not list
+ * is refused here, naming the ones it does), with the Kubernetes version it runs when known, so
+ * that kubectl can match it.
+ */
+export function resolveNodeImage(config: Config, inputs: Inputs): NonNullable<Config['cluster']> {
+  const cluster = config.cluster ?? { workers: 0, provider: 'docker' as const };
+  const kind = kindVersion({ version: inputs.kindVersion });
+  try {
+    const nodeImage = nodeImageFor(kind, cluster.kubernetes, cluster.nodeImage);
+    return { ...cluster, nodeImage, kubernetes: cluster.kubernetes ?? kubernetesOfImage(nodeImage) };
+  } catch (err) {
+    const field = !KIND_RELEASES[kind] ? 'input "kind-version"' : inputs.kubernetesVersion ? 'input "kubernetes-version"' : 'cluster.kubernetes';
+    throw new ConfigError(displayPath(config.file, config.workspace), [`${field}: ${(err as Error).message}`]);
+  }
+}
 
 export interface Prepared {
   config: Config;
@@ -24,6 +45,7 @@ export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): P
       nodeImage: inputs.nodeImage,
     };
   }
+  if (config.cluster) config.cluster = resolveNodeImage(config, inputs);
   const identity = computeIdentity({
     name: config.name,
     matrix: inputs.matrix,

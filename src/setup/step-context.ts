@@ -9,7 +9,7 @@ import type { Config } from '../config/normalize.js';
 import type { Later } from '../core/log.js';
 import type { Docker } from '../docker/docker.js';
 import type { CacheStrategy } from '../docker/strategy.js';
-import type { PortMapping } from '../kube/kind-config.js';
+import { loopback, type KindNetworking, type PortMapping } from '../kube/kind-config.js';
 import type { Kind } from '../kube/kind.js';
 import type { Kubectl } from '../kube/kubectl.js';
 import type { Platform } from '../tools/platform.js';
@@ -21,8 +21,10 @@ export interface ClusterContext {
   readonly kubectl: Kubectl;
   /** Host ports reserved for this leg, by what they reach: `postgres`, `redis`, `expose:<name>`. */
   readonly ports: ReadonlyMap<string, PortMapping>;
-  /** The docker network kind puts its nodes on. */
+  /** The docker (or podman) network kind puts its nodes on. */
   readonly network: string;
+  /** The user's kind config's networking: the IP family, and whether they install the network themselves. */
+  readonly networking: KindNetworking;
 }
 
 export interface StepContext {
@@ -55,11 +57,11 @@ export function staticValues(ctx: Pick<StepContext, 'config' | 'identity'>): Rec
   return { NAMESPACE: ctx.config.namespace, CLUSTER_NAME: ctx.identity.clusterName };
 }
 
-/** A NodePort as the job reaches it: the reserved host port, or under act the node container itself. */
-export function nodeAddress(ctx: Pick<StepContext, 'reach' | 'identity'>, m: PortMapping): { host: string; port: number } {
+/** A NodePort as the job reaches it: the reserved host port on loopback, or under act the node container itself. */
+export function nodeAddress(ctx: Pick<StepContext, 'reach' | 'identity'>, cluster: ClusterContext, m: PortMapping): { host: string; port: number } {
   if (ctx.reach.kind === 'container') return { host: `${ctx.identity.clusterName}-control-plane`, port: m.containerPort };
   if (m.hostPort === undefined) throw new Error(`NodePort ${m.containerPort} has no reserved host port`);
-  return { host: '127.0.0.1', port: m.hostPort };
+  return { host: loopback(cluster.networking.ipFamily), port: m.hostPort };
 }
 
 /** The port mapping reserved for `key` (`postgres`, `redis`, `expose:<name>`). */

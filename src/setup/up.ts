@@ -24,6 +24,8 @@ import { detectEngine } from '../docker/engine.js';
 import { reservePorts } from '../host/ports.js';
 import { Kind } from '../kube/kind.js';
 import { Kubectl } from '../kube/kubectl.js';
+import { NODE_PORTS } from '../kube/node-ports.js';
+import { kindNetworking } from '../kube/kind-config.js';
 import { detectReach, type Reach } from './reach.js';
 import { writeDiagnostics } from './diagnostics.js';
 import { RecordingCache, type CacheEvent } from '../cache/recording.js';
@@ -128,9 +130,8 @@ function gatherOutputs(config: Config, identity: Identity, planned: readonly Pla
   return outputs;
 }
 
-/** NodePorts the action owns, each mapped to a reserved 127.0.0.1 port by kind's extraPortMappings. */
-const NODE_PORTS = { postgres: 30432, redis: 30379, expose: 30100 };
 
+/** NodePorts the action owns (kube/node-ports.ts), each mapped to a reserved host port by kind's extraPortMappings. */
 async function clusterContext(config: Config, provider: 'docker' | 'podman', identity: Identity, services: Services, reach: Reach): Promise<ClusterContext> {
   const wanted: [string, number][] = [];
   for (const dep of ['postgres', 'redis'] as const) if (config[dep]?.placement === 'cluster') wanted.push([dep, NODE_PORTS[dep]]);
@@ -139,10 +140,12 @@ async function clusterContext(config: Config, provider: 'docker' | 'podman', ide
   // ports is its own container's: no host port is mapped, so none can collide.
   const hostPorts = reach.kind === 'host' ? await reservePorts(wanted.length, identity.clusterName) : [];
   return {
-    kind: new Kind(services.runner, identity.clusterName, provider),
+    kind: new Kind(services.runner, identity.clusterName, provider, identity.kubeconfig),
     kubectl: new Kubectl(services.runner, identity.kubeconfig),
     ports: new Map(wanted.map(([key, nodePort], i) => [key, { containerPort: nodePort, hostPort: hostPorts[i] }])),
-    network: process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind',
+    // kind's providers each read their own variable (kind v0.32.0: providers/docker and providers/podman)
+    network: (provider === 'podman' ? process.env.KIND_EXPERIMENTAL_PODMAN_NETWORK : process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK) || 'kind',
+    networking: kindNetworking(config.cluster?.kindConfig),
   };
 }
 

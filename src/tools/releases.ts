@@ -96,10 +96,35 @@ export const DEFAULT_KUBECTL_VERSION = 'v1.36.1';
 export const DEFAULT_KIND_URL = 'https://github.com/kubernetes-sigs/kind/releases/download/{version}/kind-{os}-{arch}';
 export const DEFAULT_KUBECTL_URL = 'https://dl.k8s.io/release/{version}/bin/{os}/{arch}/kubectl';
 
-/** The node image for a cluster: the given image, else the release's pre-built one for that version, else the plain tag. */
+export class NodeImageError extends Error {
+  override name = 'NodeImageError';
+}
+
+/**
+ * The node image for a cluster: the given image, else the pre-built one that the kind release's
+ * notes list for that Kubernetes version. kind's docs say to take node images from the release
+ * notes of the kind in use, so a version the release does not list is refused, naming the ones
+ * it does, rather than guessed as a plain tag built for another release.
+ */
 export function nodeImageFor(kindVersion: string, kubernetes?: string, nodeImage?: string): string {
   if (nodeImage) return nodeImage;
   const release = KIND_RELEASES[kindVersion];
-  const version = kubernetes ?? release?.defaultKubernetes ?? KIND_RELEASES[DEFAULT_KIND_VERSION].defaultKubernetes;
-  return release?.nodeImages[version] ?? `kindest/node:${version}`;
+  if (!release) {
+    throw new NodeImageError(
+      `kind ${kindVersion} is not in this action's release table (${Object.keys(KIND_RELEASES).join(', ')}), so its node images are not known: give a full node image reference (cluster.nodeImage or the node-image input)`,
+    );
+  }
+  const version = kubernetes ?? release.defaultKubernetes;
+  const image = release.nodeImages[version];
+  if (!image) {
+    throw new NodeImageError(
+      `Kubernetes ${version} has no node image in kind ${kindVersion}'s release notes; they list ${Object.keys(release.nodeImages).join(', ')}. Use one of those, or give a full node image reference as cluster.nodeImage`,
+    );
+  }
+  return image;
+}
+
+/** The Kubernetes version a node image is tagged with (`kindest/node:v1.34.8@sha256:…`), if it says. */
+export function kubernetesOfImage(ref: string): string | undefined {
+  return /:(v\d+\.\d+\.\d+)(?:@|$)/.exec(ref)?.[1];
 }

@@ -2,6 +2,7 @@
 // does the real docker work: the `kind` network, a node container per node with the config's
 // extraPortMappings published, and `load` checks the image on the host. Create takes
 // $STANDIN_KIND_CREATE_MS (default 1500) so timelines can show what overlaps it.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -90,6 +91,40 @@ if (verb === 'version') {
     for (const node of nodes) process.stdout.write(`Image: "${image}" with ID "${id}" not yet present on node "${node}", loading...\n`);
   }
   record('kind', all, 0);
+} else if (cmd === 'load image-archive') {
+  // kind v0.32.0 pipes the archive into `ctr --namespace=k8s.io images import --all-platforms
+  // --digests` on each node (pkg/cluster/nodeutils/util.go, LoadImageArchive). Like ctr, this
+  // refuses an OCI index that lists content the archive does not hold (kind issue #3795).
+  const { flags, positionals } = parse('kind', all, rest, { name: 'value', nodes: 'value' });
+  const name = flags.name ?? 'kind';
+  const nodes = nodesOf(name);
+  if (nodes.length === 0) fail('kind', all, `ERROR: no nodes found for cluster "${name}"`);
+  const file = positionals[0];
+  if (!file) fail('kind', all, 'ERROR: name of image archive is required');
+  let entries;
+  try {
+    // by name without a leading ./, to the name as the archive spells it
+    entries = new Map(execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).split('\n').filter(Boolean).map((e) => [e.replace(/^\.\//, ''), e]));
+  } catch {
+    fail('kind', all, `ERROR: failed to load image: open ${file}: not an image archive`);
+  }
+  const read = (entry) => JSON.parse(execFileSync('tar', ['-xOf', file, entries.get(entry)], { encoding: 'utf8' }));
+  const blob = (digest) => `blobs/${digest.replace(':', '/')}`;
+  const platforms = [];
+  const walk = (descriptors) => {
+    for (const d of descriptors ?? []) {
+      if (!entries.has(blob(d.digest))) {
+        fail('kind', all, `ERROR: failed to load image: command "ctr --namespace=k8s.io images import --all-platforms --digests -" failed with error: exit status 1\nctr: content digest ${d.digest}: not found`);
+      }
+      if (d.platform) platforms.push(`${d.platform.os}/${d.platform.architecture}`);
+      const inner = read(blob(d.digest));
+      if (inner.manifests) walk(inner.manifests);
+    }
+  };
+  if (entries.has('index.json')) walk(read('index.json').manifests);
+  const images = entries.has('manifest.json') ? read('manifest.json').map((m) => m.RepoTags ?? []).flat() : [];
+  for (const node of nodes) process.stdout.write(`loading ${file} onto node "${node}"\n`);
+  record('kind', all, 0, { archive: { images, platforms } });
 } else if (cmd === 'export logs') {
   const { flags, positionals } = parse('kind', all, rest, { name: 'value', kubeconfig: 'value' });
   const name = flags.name ?? 'kind';

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { CLUSTER_SCOPED, mergeServicePorts, refusal } from './api-rules.mjs';
 import { fail, parse, record } from './common.mjs';
 
 const all = process.argv.slice(2);
@@ -29,15 +30,29 @@ if (verb === 'apply') {
   const { flags } = parse('kubectl', all, rest, { filename: 'value', f: 'value', namespace: 'value' });
   if ((flags.filename ?? flags.f) !== '-') fail('kubectl', all, 'error: the stand-in reads manifests from stdin only (--filename -)');
   const text = readFileSync(0, 'utf8');
-  const applied = [];
+  const objects = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) fail('kubectl', all, `error: error parsing STDIN: ${doc.errors[0].message}`);
     const o = doc.toJS();
     if (o === null) continue;
     if (!o.apiVersion || !o.kind || !o.metadata?.name) fail('kubectl', all, 'error: error validating "STDIN": apiVersion, kind and metadata.name are required');
-    if (o.kind !== 'Namespace' && !o.metadata.namespace && !flags.namespace) o.metadata.namespace = 'default';
-    const ns = o.metadata.namespace ?? flags.namespace;
-    if (o.kind !== 'Namespace' && !find('Namespace', ns, 'default') && ns !== 'default') {
+    if (!CLUSTER_SCOPED.has(o.kind)) {
+      // kubectl: an object without a namespace takes --namespace, else the kubeconfig context's
+      // (kind sets none), else "default"; one that names another than --namespace is refused
+      // (k8s.io/cli-runtime pkg/resource/visitor.go, RequireNamespace)
+      if (flags.namespace && o.metadata.namespace && o.metadata.namespace !== flags.namespace) {
+        fail('kubectl', all, `error: the namespace from the provided object "${o.metadata.namespace}" does not match the namespace "${flags.namespace}". You must pass '--namespace=${o.metadata.namespace}' to perform this operation.`);
+      }
+      o.metadata.namespace ??= flags.namespace ?? 'default';
+    }
+    const why = await refusal(o);
+    if (why) fail('kubectl', all, `Error from server (Invalid): error when creating "STDIN": ${why}`);
+    objects.push(o);
+  }
+  const applied = [];
+  for (const o of objects) {
+    const ns = o.metadata.namespace;
+    if (ns && !find('Namespace', ns, 'default') && ns !== 'default') {
       fail('kubectl', all, `Error from server (NotFound): error when creating "STDIN": namespaces "${ns}" not found`);
     }
     const existing = o.kind === 'Namespace' ? find('Namespace', o.metadata.name, 'default') : find(o.kind, o.metadata.name, ns);
@@ -76,8 +91,10 @@ if (verb === 'apply') {
   const svc = find('Service', name, ns);
   if (type !== 'service' || !svc) fail('kubectl', all, `Error from server (NotFound): services "${name}" not found`);
   const patch = JSON.parse(flags.patch ?? flags.p);
-  svc.spec = { ...svc.spec, type: patch.spec.type ?? svc.spec.type, ports: (svc.spec.ports ?? []).map((p) => ({ ...p, ...(patch.spec.ports ?? []).find((q) => q.port === p.port) })) };
-  save(svc);
+  const patched = { ...svc, spec: { ...svc.spec, type: patch.spec.type ?? svc.spec.type, ports: mergeServicePorts(svc.spec.ports, patch.spec.ports) } };
+  const why = await refusal(patched);
+  if (why) fail('kubectl', all, `Error from server (Invalid): ${why}`);
+  save(patched);
   out(`service/${name} patched`);
   record('kubectl', all, 0, { patch });
 } else if (verb === 'get') {

@@ -1,11 +1,13 @@
 /**
  * The service's manifests, with every placeholder filled from the tasks that produced it (the
- * loaded images' tags, the dependencies' in-cluster names), then each exposed port turned into
- * the NodePort that kind maps to this leg's host port.
+ * loaded images' tags, the dependencies' in-cluster names) on the parsed YAML, applied in the
+ * environment's namespace, then each exposed port turned into the NodePort that kind maps to
+ * this leg's host port. An exposed port the Service lacks is refused before anything is applied.
  */
 import { readFileSync } from 'node:fs';
-import { envKey, substitute } from '../../config/placeholders.js';
-import { nodePortPatch } from '../../kube/manifests.js';
+import { parseAllDocuments } from 'yaml';
+import { envKey, substituteYaml } from '../../config/placeholders.js';
+import { nodePortPatch, servicePort } from '../../kube/manifests.js';
 import { portFor, staticValues } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
 
@@ -21,11 +23,15 @@ export const deploy: StepAction<'deploy'> = {
     }
     for (const id of input.fromDependencies) Object.assign(values, task.need(['start-in-cluster', 'link-dependency'], id).values);
     const call = { signal: task.signal, log: task.log };
-    const rendered = d.manifests.map((file) => substitute(readFileSync(file, 'utf8'), values));
-    await c.kubectl.apply(rendered.join('\n---\n'), call);
-    for (const [name, e] of Object.entries(d.expose)) {
-      await c.kubectl.patchService(ctx.config.namespace, e.service, nodePortPatch(e.port, portFor(c, `expose:${name}`).containerPort), call);
-    }
+    const ns = ctx.config.namespace;
+    const rendered = d.manifests.map((file) => substituteYaml(readFileSync(file, 'utf8'), values)).join('\n---\n');
+    const objects = parseAllDocuments(rendered).flatMap((doc) => [doc.toJS() as unknown]);
+    const patches = Object.entries(d.expose).map(([name, e]) => ({
+      service: e.service,
+      patch: nodePortPatch(servicePort(objects, e.service, ns, e.port), portFor(c, `expose:${name}`).containerPort),
+    }));
+    await c.kubectl.apply(rendered, ns, call);
+    for (const p of patches) await c.kubectl.patchService(ns, p.service, p.patch, call);
     return { manifests: d.manifests, exposed: Object.keys(d.expose) };
   },
 };

@@ -1,7 +1,8 @@
 /**
  * A dependency container made reachable from the cluster under the same name as in-cluster
- * placement gives it: the container joins kind's network, and a selectorless Service with an
- * EndpointSlice points `<dep>.<namespace>.svc` at its address.
+ * placement gives it, `<dep>.<namespace>.svc`: the container that holds its network joins kind's
+ * network, and a selectorless Service with an EndpointSlice (IPv4 or IPv6, as the cluster) points
+ * at its address there. The holder keeps that address when a test restarts the dependency.
  */
 import { presetFor } from '../../deps/presets.js';
 import { externalDependency } from '../../kube/manifests.js';
@@ -12,13 +13,13 @@ export const linkDependency: StepAction<'link-dependency'> = {
   async run(input, ctx, task) {
     const c = clusterOf(ctx);
     const started = task.need('start-container', input.fromContainer);
-    const container = present(started.container, `the ${input.dep} container`);
-    const p = presetFor(input.dep, ctx.config, container, ctx.postgresPassword);
+    const holder = present(started.container, `the ${input.dep} container`);
+    const p = presetFor(input.dep, ctx.config, holder, ctx.postgresPassword);
     const call = { signal: task.signal, log: task.log };
-    await ctx.docker.connectNetwork(c.network, container, call);
-    const address = await ctx.docker.addressOn(container, c.network, call);
+    await ctx.docker.connectNetwork(c.network, holder, call);
+    const address = await ctx.docker.addressOn(holder, c.network, c.networking.ipFamily, call);
     const ns = ctx.config.namespace;
-    await c.kubectl.apply(externalDependency(input.dep, ns, p.port, address), call);
-    return { role: input.dep, values: p.values({ host: `${input.dep}.${ns}.svc`, port: p.port }) };
+    await c.kubectl.apply(externalDependency(input.dep, ns, p.port, address), ns, call);
+    return { role: input.dep, values: p.values({ host: `${input.dep}.${ns}.svc`, port: p.port }), address };
   },
 };

@@ -1,4 +1,5 @@
 /** Every `wait:` rollout, then every exposed service's health path answering 2xx through its port. */
+import { urlHost } from '../../core/address.js';
 import { waitForHttp } from '../../kube/health.js';
 import { nodeAddress, portFor, ROLLOUT_SECONDS } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
@@ -12,8 +13,8 @@ export const ready: StepAction<'ready'> = {
     for (const target of d.wait) await c.kubectl.rolloutStatus(ctx.config.namespace, target, ROLLOUT_SECONDS, call);
     const endpoints: Record<string, string> = {};
     for (const [name, e] of Object.entries(d.expose)) {
-      const at = nodeAddress(ctx, portFor(c, `expose:${name}`));
-      const url = `http://${at.host}:${at.port}`;
+      const at = nodeAddress(ctx, c, portFor(c, `expose:${name}`));
+      const url = `http://${urlHost(at.host)}:${at.port}`;
       const ms = await waitForHttp(`${url}${e.health ?? '/'}`, { timeoutMs: ROLLOUT_SECONDS * 1000, signal: task.signal });
       task.log.write(`${name}: ${url}${e.health ?? '/'} answered 2xx after ${ms} ms\n`);
       endpoints[name] = url;

@@ -29,14 +29,14 @@ export interface RunningDependency {
   runnerValues: Record<string, string>;
   /** The placeholders as the service's manifests reach it: its in-cluster name, or without a cluster the runner's address. */
   values: Record<string, string>;
-  /** The container, when it runs beside the cluster. */
+  /** The container that holds its network (its address, its published port), when it runs beside the cluster. */
   container?: string;
 }
 
 export interface StepResults {
   'install-tool': { tool: 'kind' | 'kubectl'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
-  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean };
+  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean; waitedForNodes: boolean };
   'create-namespace': { namespace: string };
   'build-image': BuiltImage;
   'load-image': { name: string; tag: string };
@@ -44,7 +44,8 @@ export interface StepResults {
   'preload-image': LocalImage;
   'start-in-cluster': RunningDependency;
   'start-container': RunningDependency;
-  'link-dependency': { role: Dependency; values: Record<string, string> };
+  /** `address`: the container's on kind's network, which its EndpointSlice names. */
+  'link-dependency': { role: Dependency; values: Record<string, string>; address: string };
   migrate: { applied: string[]; skipped: string[] } | { command: string[] };
   deploy: { manifests: string[]; exposed: string[] };
   ready: { endpoints: Record<string, string> };

@@ -30,7 +30,7 @@ export const startContainer: StepAction<'start-container'> = {
       url: started.url,
       runnerValues: p.values({ host: runner.hostname, port: Number(runner.port) }),
       values: p.values({ host: '127.0.0.1', port: started.hostPort }),
-      container: name,
+      container: started.network,
     };
   },
 };

@@ -20,10 +20,11 @@ export const startInCluster: StepAction<'start-in-cluster'> = {
     const call = { signal: task.signal, log: task.log };
     await c.kubectl.apply(
       inClusterDependency({ role: input.dep, namespace: ns, image: p.image, port: p.port, nodePort: mapping.containerPort, env: p.env, probe: p.probeCommand }),
+      ns,
       call,
     );
     await c.kubectl.rolloutStatus(ns, `deployment/${input.dep}`, ROLLOUT_SECONDS, call);
-    const at = nodeAddress(ctx, mapping);
+    const at = nodeAddress(ctx, c, mapping);
     await waitUntilReady(`${input.dep} through ${at.host}:${at.port}`, () => p.probe(at.host, at.port), { timeoutMs: ctx.readyTimeoutMs, signal: task.signal });
     return {
       role: input.dep,

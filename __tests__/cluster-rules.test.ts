@@ -1,0 +1,58 @@
+/** Rules the cluster path keeps that a real cluster would enforce and our stand-ins cannot. */
+import { describe, expect, test } from '@jest/globals';
+import { ConfigError } from '../src/config/errors.js';
+import { presetFor } from '../src/deps/presets.js';
+import { MAX_EXPOSED, NODE_PORTS, staticBand } from '../src/kube/node-ports.js';
+import { prepare } from '../src/setup/prepare.js';
+import { KIND_RELEASES } from '../src/tools/releases.js';
+import { makeWorkspace } from './helpers/workspace.js';
+
+describe('NodePorts', () => {
+  test('come from the static band the API server keeps for ports asked for by number (30000-30085)', () => {
+    expect(staticBand()).toEqual({ first: 30000, last: 30085 });
+    const ours = [NODE_PORTS.postgres, NODE_PORTS.redis, NODE_PORTS.expose, NODE_PORTS.expose + MAX_EXPOSED - 1];
+    for (const p of ours) expect(p >= 30000 && p <= 30085).toBe(true);
+    // a range of 16 ports or fewer has no band; a large one is capped at 128
+    expect(staticBand({ first: 30000, last: 30015 })).toEqual({ first: 30000, last: 30015 });
+    expect(staticBand({ first: 20000, last: 39999 })).toEqual({ first: 20000, last: 20127 });
+  });
+});
+
+describe('the in-cluster PostgreSQL probe', () => {
+  test('asks over TCP (--host), which the image\'s socket-only init server does not answer', () => {
+    const p = presetFor('postgres', { postgres: { image: 'postgres:16', placement: 'cluster', user: 'app', database: 'db' } }, 'postgres:16', 'pw');
+    expect(p.probeCommand).toEqual(['pg_isready', '--host', '127.0.0.1', '--username', 'app', '--dbname', 'db']);
+  });
+});
+
+describe('node images', () => {
+  const prepared = (kubernetes: string, inputs: Record<string, string> = {}) => {
+    const ws = makeWorkspace({ 'e2e.yaml': `name: nodes\ncluster: { kubernetes: "${kubernetes}" }\n` });
+    try {
+      return prepare({ config: `${ws.dir}/e2e.yaml`, cache: false, cleanup: 'always', ...inputs }, {});
+    } finally {
+      ws.remove();
+    }
+  };
+
+  test('a version without its "v" is the same version, pinned by digest from the release table', () => {
+    expect(prepared('1.34.8').config.cluster).toMatchObject({ kubernetes: 'v1.34.8', nodeImage: KIND_RELEASES['v0.32.0'].nodeImages['v1.34.8'] });
+    expect(KIND_RELEASES['v0.32.0'].nodeImages['v1.34.8']).toMatch(/^kindest\/node:v1\.34\.8@sha256:[0-9a-f]{64}$/);
+  });
+
+  test('a version the kind release does not list is refused before anything starts, naming the ones it does', () => {
+    let err: unknown;
+    try {
+      prepared('v1.34.99');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain('cluster.kubernetes: Kubernetes v1.34.99 has no node image in kind v0.32.0\'s release notes; they list v1.36.1, v1.35.5, v1.34.8, v1.33.12');
+  });
+
+  test('a kind release the table does not know needs a full node image', () => {
+    expect(() => prepared('v1.34.8', { kindVersion: 'v0.99.0' })).toThrow('kind v0.99.0 is not in this action\'s release table');
+    expect(prepared('v1.34.8', { kindVersion: 'v0.99.0', nodeImage: 'registry.local/node:v1.34.8' }).config.cluster).toMatchObject({ nodeImage: 'registry.local/node:v1.34.8', kubernetes: 'v1.34.8' });
+  });
+});
