@@ -21,7 +21,7 @@ module.exports = {
     layer('host', 'host', ['core'], 'Host-wide state: locks and port reservations.'),
     layer('plan', 'plan', ['config', 'core', 'engine'], 'plan turns a config into tasks; it decides nothing about how commands run.'),
     layer('cache', 'cache', ['core', 'host'], '@actions/cache behind an interface.'),
-    layer('migrate', 'migrate', ['core'], 'Migrations know SQL and PostgreSQL, nothing else.'),
+    layer('migrate', 'migrate', ['core', 'config'], 'Migrations know SQL, PostgreSQL and the migration tools, nothing else.'),
     layer('tools', 'tools', ['core', 'config'], 'kind and kubectl installs.'),
     layer('docker', 'docker', ['core', 'config', 'exec', 'cache', 'host'], 'The docker CLI, builds and image archives.'),
     layer('kube', 'kube', ['core', 'config', 'exec'], 'kind and kubectl wrappers; not docker, not the presets.'),

@@ -332,7 +332,7 @@ describe('placement: cluster', () => {
       await client.connect();
       const tables = (await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.tablename);
       await client.end();
-      expect(tables).toEqual(['action_history', 'ds_e2e_setup_migrations']);
+      expect(tables).toEqual(['action_history', 'goose_db_version']);
       const redis = createClient({ url: outputs['redis-url'] });
       await redis.connect();
       expect(await redis.ping()).toBe('PONG');

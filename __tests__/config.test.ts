@@ -99,6 +99,9 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
   { case: 'a file that is only a comment', yaml: '# nothing here\n', expect: ['the file is empty'] },
   { case: 'a file that is not YAML at all', yaml: 'name: [unclosed\n\t: {\n', expect: ['not valid YAML'] },
   { case: 'a file that is plain text', yaml: 'just some words\n', expect: ['expected a YAML mapping at the top level, got string'] },
+  { case: 'an unknown migration tool', yaml: 'name: api\npostgres: { migrations: { path: ., tool: flyway } }\n', expect: ['postgres.migrations', 'flyway'] },
+  { case: 'a ledger table for plain SQL', yaml: 'name: api\npostgres: { migrations: { path: ., tool: sql, table: t } }\n', expect: ['postgres.migrations.table', 'plain SQL keeps no ledger'] },
+  { case: 'a ledger table that is not a table name', yaml: 'name: api\npostgres: { migrations: { path: ., table: "x; drop" } }\n', expect: ['postgres.migrations', 'must be a table name'] },
   {
     case: 'a migrateCommand placeholder that is not known when migrations run',
     yaml: 'name: api\npostgres: { migrateCommand: [migrate, "${REDIS_URL}"] }\nredis: {}\n',
@@ -186,5 +189,29 @@ describe('action inputs', () => {
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain(words);
     expect(runner.saved().leg).toBeUndefined();
+  });
+});
+
+describe('migrations are read before anything starts', () => {
+  test.each([
+    ['examples/datastorage/integration.yaml', 'datastorage-it', 'goose, 3 files'],
+    ['examples/billing-it.yaml', 'billing-it', 'golang-migrate, 2 files'],
+    ['examples/inventory-it.yaml', 'inventory-it', 'dbmate, 2 files'],
+  ])('validate %s names the tool and the file count', async (file, name, what) => {
+    const r = await runCli(['validate', '-c', file]);
+    expect(r.stdout).toBe(`${file}: valid environment "${name}"; migrations: ${what}\n`);
+  });
+
+  test('a file its tool refuses stops validate and the action, naming the file and the line; nothing starts', async () => {
+    const ws = makeWorkspace({ 'e2e.yaml': 'name: api\npostgres: { migrations: db }\n', 'db/001_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\nCREATE TABLE b (id int)\n' });
+    const cli = await runCli(['validate', '-c', 'e2e.yaml'], { cwd: ws.dir });
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toContain('e2e.yaml: postgres.migrations: db/001_a.sql:3: unexpected unfinished SQL query: "CREATE TABLE b (id int)": missing semicolon?');
+    const runner = new RunnerFiles();
+    const action = await runAction('main', runner.processEnv({ config: 'e2e.yaml' }, { GITHUB_WORKSPACE: ws.dir }));
+    expect(action.code).not.toBe(0);
+    expect(action.stdout).toContain('postgres.migrations: db/001_a.sql:3: unexpected unfinished SQL query');
+    expect(runner.saved().leg).toBeUndefined();
+    ws.remove();
   });
 });

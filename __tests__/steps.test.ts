@@ -462,7 +462,7 @@ describe('migrate', () => {
   test('a migrations folder that does not parse fails before any connection', async () => {
     const local = makeWorkspace({ 'e2e.yaml': 'name: m\npostgres: { migrations: db }\n', 'db/001_a.sql': '-- +goose Up\n-- +goose Sideways\nSELECT 1;\n' });
     const h = harness(local);
-    await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow('001_a.sql:2: unknown annotation "-- +goose sideways"');
+    await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow('001_a.sql:2: unknown annotation "-- +goose Sideways": "Sideways" not supported: invalid annotation');
     expect(h.runner.lines()).toEqual([]);
     local.remove();
   });

@@ -5,6 +5,7 @@ import { benchReplay } from './replay.js';
 import { benchStartup } from './startup.js';
 import { benchDeps } from './deps.js';
 import { benchTools } from './tools.js';
+import { benchMigrate } from './migrate.js';
 
 // @actions/* libraries log `::debug::` lines for the runner; they are noise here.
 const write = process.stdout.write.bind(process.stdout);
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   tools: benchTools,
   deps: benchDeps,
   build: benchBuild,
+  migrate: benchMigrate,
 };
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {

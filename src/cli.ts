@@ -99,10 +99,11 @@ async function main(argv: string[]): Promise<number> {
   process.env.RUNNER_TOOL_CACHE ||= join(homedir(), '.cache', 'ds-e2e-setup', 'tools');
   process.env.RUNNER_TEMP ||= join(tmpdir(), 'ds-e2e-setup-runner');
   const inputs = parseInputs((name) => flags[name] ?? process.env[`DS_E2E_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
-  const { config, identity, state } = prepare(inputs);
+  const { config, identity, state, migrations } = prepare(inputs);
 
   if (command === 'validate') {
-    process.stdout.write(`${inputs.config}: valid environment "${config.name}"\n`);
+    const files = migrations && `; migrations: ${migrations.tool}, ${migrations.migrations.length} file${migrations.migrations.length === 1 ? '' : 's'}`;
+    process.stdout.write(`${inputs.config}: valid environment "${config.name}"${files ?? ''}\n`);
     return 0;
   }
   if (command === 'plan') {

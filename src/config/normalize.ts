@@ -9,7 +9,7 @@ import { fieldPath } from './issues.js';
 import { readKindConfigFile } from './kind-file.js';
 import { checkPath, displayPath } from './paths.js';
 import { envKey, findPlaceholders, knownPlaceholders, migrateCommandPlaceholders } from './placeholders.js';
-import type { EnvFile } from './schema.js';
+import type { EnvFile, MigrationTool } from './schema.js';
 
 export type Placement = 'cluster' | 'docker';
 
@@ -40,7 +40,8 @@ export interface Config {
     placement: Placement;
     database: string;
     user: string;
-    migrations?: string;
+    /** The folder (absolute), the tool when given (else detected when the set is read), its ledger table. */
+    migrations?: { path: string; tool?: MigrationTool; table?: string };
     migrateCommand?: string[];
   };
   redis?: { image: string; placement: Placement };
@@ -106,10 +107,13 @@ export function normalize(env: EnvFile, where: Where): Config {
     images[name] = { context, dockerfile, target: img.target, buildArgs };
   }
 
+  const m = env.postgres?.migrations;
+  const mig = typeof m === 'string' ? { path: m } : m;
+  if (mig && 'tool' in mig && mig.tool === 'sql' && mig.table) problem(['postgres', 'migrations', 'table'], 'plain SQL keeps no ledger: give a table only with goose, golang-migrate or dbmate');
   const postgres = env.postgres && {
     ...env.postgres,
     placement: placementOf('postgres', env.postgres.placement),
-    migrations: env.postgres.migrations && mustExist(['postgres', 'migrations'], env.postgres.migrations, 'folder'),
+    migrations: mig && { ...mig, path: mustExist(['postgres', 'migrations', ...(typeof m === 'string' ? [] : ['path'])], mig.path, 'folder') },
   };
   const redis = env.redis && { ...env.redis, placement: placementOf('redis', env.redis.placement) };
 

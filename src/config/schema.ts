@@ -45,13 +45,32 @@ const image = z.strictObject({
   buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a variable name' }), buildArg).default({}),
 });
 
+/** The migration tools whose files and ledgers the action knows (src/migrate/). */
+export const MIGRATION_TOOLS = ['goose', 'golang-migrate', 'dbmate', 'sql'] as const;
+export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
+
+const migrations = z
+  .union([
+    relPath,
+    z.strictObject({
+      path: relPath.describe('The folder, relative to the workspace.'),
+      tool: z.enum(MIGRATION_TOOLS).optional().describe('Default: detected from the files.'),
+      table: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, { error: 'must be a table name, optionally schema-qualified (schema.table)' })
+        .optional()
+        .describe("The tool's ledger table, as goose's -table names it. Default: the tool's own (goose_db_version, schema_migrations)."),
+    }),
+  ])
+  .describe('A folder of migrations: goose, golang-migrate, dbmate or plain SQL, detected from the files; or { path, tool, table }.');
+
 const postgres = z
   .strictObject({
     image: z.string().min(1).default('postgres:16-alpine'),
     placement: placement.optional().describe('Default: cluster when there is a cluster, else docker.'),
     database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a plain SQL identifier' }).default('e2e'),
     user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a plain SQL identifier' }).default('e2e'),
-    migrations: relPath.optional().describe('A folder of goose-style or plain .sql files, applied in version order.'),
+    migrations: migrations.optional(),
     migrateCommand: z
       .array(z.string())
       .min(1)

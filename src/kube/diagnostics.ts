@@ -1,7 +1,7 @@
 /**
  * Evidence from the cluster, collected before anything is deleted: `kind export logs`, the
  * namespace's events, and `describe` plus the logs (current and previous container) of every
- * pod that is not Ready. Each part is best-effort: one failing does not lose the others.
+ * pod that is not Ready, and of the action's own dependency pods. Each part is best-effort: one failing does not lose the others.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { Kind } from './kind.js';
 import type { Kubectl } from './kubectl.js';
 
 interface PodList {
-  items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+  items: { metadata: { name: string; labels?: Record<string, string> }; status?: { conditions?: { type: string; status: string }[] } }[];
 }
 
 export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, namespace: string, dir: string, mask: (t: string) => string): Promise<string[]> {
@@ -34,7 +34,9 @@ export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, name
   }
   for (const pod of list.items) {
     const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    if (ready) continue;
+    // the action's own PostgreSQL and Redis are kept even when Ready: a failed migration's cause is in their log
+    const ours = pod.metadata.labels?.['app.kubernetes.io/managed-by'] === 'ds-e2e-setup';
+    if (ready && !ours) continue;
     const name = pod.metadata.name;
     const describe = await kubectl.run(['describe', 'pod', name, '--namespace', namespace], { allowFailure: true, quietStdout: true });
     keep(`pod-${name}.describe.txt`, describe.stdout + describe.stderr);

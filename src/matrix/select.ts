@@ -53,7 +53,7 @@ function affected(config: Config, file: string, changed: string[], workspace: st
   const referenced = [
     file,
     ...(config.deploy?.manifests ?? []).map(rel),
-    ...(config.postgres?.migrations ? [folder(config.postgres.migrations)] : []),
+    ...(config.postgres?.migrations ? [folder(config.postgres.migrations.path)] : []),
     ...Object.values(config.images).flatMap((i) => [folder(i.context), rel(i.dockerfile)]),
     ...(config.cluster?.kindConfig ? [rel(config.cluster.kindConfig)] : []),
   ];

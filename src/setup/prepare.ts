@@ -2,6 +2,7 @@
  * The shared first half of every front end: load and check the environment file, apply the
  * overrides from inputs, and compute this leg's identity and the state that cleanup needs.
  */
+import { join } from 'node:path';
 import { computeIdentity, type Identity } from '../config/identity.js';
 import type { Inputs } from '../config/inputs.js';
 import { loadConfig } from '../config/load.js';
@@ -9,6 +10,8 @@ import type { Config } from '../config/normalize.js';
 import { ConfigError } from '../config/errors.js';
 import { displayPath } from '../config/paths.js';
 import { detectEngine } from '../docker/engine.js';
+import { readMigrationSet } from '../migrate/detect.js';
+import { MigrationParseError, type MigrationSet } from '../migrate/types.js';
 import { KIND_RELEASES, kubernetesOfImage, nodeImageFor } from '../tools/releases.js';
 import { kindVersion } from '../tools/tools.js';
 import type { LegState } from './context.js';
@@ -34,6 +37,26 @@ export interface Prepared {
   config: Config;
   identity: Identity;
   state: LegState;
+  /** The migrations folder, read with its tool's rules before anything starts. */
+  migrations?: MigrationSet;
+}
+
+/**
+ * The migrations folder read now, so a file its tool would refuse stops the run before anything
+ * starts, named with its line; the detected tool is kept in the config for the migrate step.
+ */
+function readMigrations(config: Config): MigrationSet | undefined {
+  const m = config.postgres?.migrations;
+  if (!config.postgres || !m) return undefined;
+  try {
+    const set = readMigrationSet(m);
+    config.postgres = { ...config.postgres, migrations: { ...m, tool: set.tool } };
+    return set;
+  } catch (err) {
+    const where = err instanceof MigrationParseError ? `${displayPath(join(m.path, err.file), config.workspace)}${err.line ? `:${err.line}` : ''}: ` : '';
+    const what = err instanceof MigrationParseError ? err.message.slice(err.message.indexOf(': ') + 2) : (err as Error).message;
+    throw new ConfigError(displayPath(config.file, config.workspace), [`postgres.migrations: ${where}${what}`]);
+  }
 }
 
 export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): Prepared {
@@ -46,6 +69,7 @@ export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): P
     };
   }
   if (config.cluster) config.cluster = resolveNodeImage(config, inputs);
+  const migrations = readMigrations(config);
   const identity = computeIdentity({
     name: config.name,
     matrix: inputs.matrix,
@@ -70,5 +94,5 @@ export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): P
     kindVersion: inputs.kindVersion,
     kindUrl: inputs.kindUrl,
   };
-  return { config, identity, state };
+  return { config, identity, state, migrations };
 }

@@ -106,7 +106,7 @@ if (verb === 'apply') {
     const unready = (process.env.STANDIN_UNREADY ?? '').split(',');
     const items = state.objects
       .filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns)
-      .map((d) => ({ metadata: { name: `${d.metadata.name}-7d4b9c-standin` }, status: { conditions: [{ type: 'Ready', status: unready.includes(d.metadata.name) ? 'False' : 'True' }] } }));
+      .map((d) => ({ metadata: { name: `${d.metadata.name}-7d4b9c-standin`, labels: d.spec?.template?.metadata?.labels ?? {} }, status: { conditions: [{ type: 'Ready', status: unready.includes(d.metadata.name) ? 'False' : 'True' }] } }));
     out(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   } else {
     fail('kubectl', all, `error: the stand-in cannot get ${positionals.join(' ')}`);

@@ -5,7 +5,7 @@
  */
 import { substitute } from '../../config/placeholders.js';
 import { applyMigrations } from '../../migrate/apply.js';
-import { readMigrations } from '../../migrate/goose.js';
+import { readMigrationSet } from '../../migrate/detect.js';
 import { staticValues } from '../step-context.js';
 import { present, type StepAction } from './step.js';
 
@@ -15,8 +15,9 @@ export const migrate: StepAction<'migrate'> = {
     const p = present(ctx.config.postgres, 'postgres');
     const postgres = task.need(['start-container', 'start-in-cluster'], input.fromPostgres);
     if (p.migrations) {
-      const r = await applyMigrations(postgres.url, readMigrations(p.migrations), { log: task.log, signal: task.signal });
-      task.log.write(`migrations: ${r.applied.length} applied, ${r.skipped.length} already applied\n`);
+      const set = readMigrationSet(p.migrations);
+      const r = await applyMigrations(postgres.url, set, { log: task.log, signal: task.signal });
+      task.log.write(`migrations (${set.tool}${set.table ? `, ledger ${set.table}` : ''}): ${r.applied.length} applied, ${r.skipped.length} already applied\n`);
       return r;
     }
     const command = present(p.migrateCommand, 'migrations or migrateCommand').map((a) => substitute(a, { ...staticValues(ctx), ...postgres.runnerValues }));

@@ -46,7 +46,7 @@ export interface StepResults {
   'start-container': RunningDependency;
   /** `address`: the container's on kind's network, which its EndpointSlice names. */
   'link-dependency': { role: Dependency; values: Record<string, string>; address: string };
-  migrate: { applied: string[]; skipped: string[] } | { command: string[] };
+  migrate: { tool: string; applied: string[]; skipped: string[] } | { command: string[] };
   deploy: { manifests: string[]; exposed: string[] };
   ready: { endpoints: Record<string, string> };
 }
