@@ -27,8 +27,12 @@ export interface Ledger {
   setVersion?(client: Client, version: string, dirty: boolean): Promise<void>;
 }
 
-/** `schema.table` or `table`, each part quoted as an identifier. */
-function qualified(client: Client, name: string): string {
+/**
+ * golang-migrate and dbmate qualify an unqualified table with the connection's current schema
+ * and quote each part as an identifier; `schema.table` is taken as given.
+ */
+async function qualified(client: Client, table: string): Promise<string> {
+  const name = table.includes('.') ? table : `${(await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s}.${table}`;
   return name
     .split('.')
     .map((p) => client.escapeIdentifier(p))
@@ -57,8 +61,7 @@ const golangMigrate = (table: string): Ledger => {
   let name = '';
   return {
     async open(client) {
-      const schema = table.includes('.') ? '' : (await client.query<{ s: string }>('SELECT CURRENT_SCHEMA() AS s')).rows[0].s;
-      name = qualified(client, schema ? `${schema}.${table}` : table);
+      name = await qualified(client, table);
       await client.query(`CREATE TABLE IF NOT EXISTS ${name} (version bigint not null primary key, dirty boolean not null)`);
       const row = (await client.query<{ version: string }>(`SELECT version, dirty FROM ${name} LIMIT 1`)).rows[0];
       return new Set(row ? [String(row.version)] : []);
@@ -78,8 +81,7 @@ const dbmate = (table: string): Ledger => {
   let name = '';
   return {
     async open(client) {
-      const schema = table.includes('.') ? '' : (await client.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
-      name = qualified(client, schema ? `${schema}.${table}` : table);
+      name = await qualified(client, table);
       await client.query(`create table if not exists ${name} (version varchar primary key)`);
       return new Set((await client.query<{ version: string }>(`select version from ${name} order by version desc`)).rows.map((r) => r.version));
     },
