@@ -25,7 +25,7 @@ module.exports = {
     layer('tools', 'tools', ['core', 'config'], 'kind and kubectl installs.'),
     layer('docker', 'docker', ['core', 'config', 'exec', 'cache', 'host'], 'The docker CLI, builds and image archives.'),
     layer('kube', 'kube', ['core', 'config', 'exec'], 'kind and kubectl wrappers; not docker, not the presets.'),
-    layer('deps', 'deps', ['core', 'config', 'plan', 'docker'], 'The PostgreSQL and Redis presets and their containers.'),
+    layer('deps', 'deps', ['core', 'config', 'plan', 'docker', 'exec'], 'The PostgreSQL and Redis presets and their containers.'),
     layer('matrix', 'matrix', ['core', 'config', 'exec'], 'Matrix planning.'),
     layer('report', 'report', ['core', 'engine', 'cache', 'setup'], 'Outputs and the summary; reads the setup result types.'),
     layer('setup', 'setup', ['core', 'config', 'plan', 'engine', 'exec', 'host', 'cache', 'tools', 'docker', 'kube', 'deps', 'migrate'], 'The core both front ends call; never a front end or report.'),

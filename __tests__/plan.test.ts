@@ -18,11 +18,13 @@ describe('plan', () => {
     const r = await runCli(['plan', '-c', 'examples/datastorage/e2e.yaml'], { env: { PATH: nodeOnlyPath(), HOME: tmpdir() } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^cluster\s+60s\s+install:kind, install:kubectl, pull:node-image/m);
+    expect(r.stdout).toMatch(/^cluster\s+32s\s+install:kind, install:kubectl, pull:node-image/m);
+    expect(r.stdout).toMatch(/^nodes\s+28s\s+cluster\s*$/m);
+    expect(r.stdout).toMatch(/^ready\s+30s\s+deploy, nodes/m);
     expect(r.stdout).toMatch(/^build:datastorage\s+30s\s+-$/m);
     expect(r.stdout).toMatch(/^load:datastorage\s+20s\s+build:datastorage, cluster$/m);
     expect(r.stdout).toContain('critical path (*): pull:node-image -> cluster -> preload:postgres -> postgres -> migrate -> deploy -> ready');
-    expect(r.stdout).toMatch(/estimated wall time: 225s \(one after another: \d+s\)/);
+    expect(r.stdout).toMatch(/estimated wall time: 197s \(one after another: \d+s\)/);
   });
 
   test('builds and dependency containers start at t=0; migrations need only PostgreSQL', () => {

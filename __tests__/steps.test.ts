@@ -22,6 +22,7 @@ import { installTool } from '../src/setup/steps/install-tool.js';
 import { linkDependency } from '../src/setup/steps/link-dependency.js';
 import { loadImage } from '../src/setup/steps/load-image.js';
 import { migrate } from '../src/setup/steps/migrate.js';
+import { nodesReady } from '../src/setup/steps/nodes-ready.js';
 import { preloadImage } from '../src/setup/steps/preload-image.js';
 import { pullImage } from '../src/setup/steps/pull-image.js';
 import { pullNodeImage } from '../src/setup/steps/pull-node-image.js';
@@ -180,19 +181,14 @@ describe('pull-node-image and pull-image', () => {
 describe('create-cluster', () => {
   const node: ['pull-node-image', unknown] = ['pull-node-image', { ref: NODE, localRef: 'kindest/node:local', source: 'cache' }];
 
-  test('creates from the generated config with the local node image, then waits for nodes and CoreDNS', async () => {
+  test('creates from the generated config with the local node image, and ends when kind returns (the API answers)', async () => {
     const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30100, hostPort: 41000 } });
     const { clusterName: name, kubeconfig, workDir } = h.ctx.identity;
     h.runner.on(['kind', 'get', 'clusters'], { stdout: 'someone-else\n' });
     h.runner.on(['kind', 'create', 'cluster'], () => (writeFileSync(kubeconfig, 'apiVersion: v1\n'), {}));
     const r = await createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:node-image': node }));
-    expect(r).toEqual({ clusterName: name, kubeconfig, replaced: false, waitedForNodes: true });
-    expect(h.runner.lines()).toEqual([
-      'kind get clusters',
-      `kind create cluster --name ${name} --config ${join(workDir, 'kind.yaml')} --kubeconfig ${kubeconfig} --wait 120s --retain`,
-      `kubectl ${k(h)} wait --for=condition=Ready nodes --all --timeout=120s`,
-      `kubectl ${k(h)} rollout status deployment/coredns --namespace kube-system --timeout=120s`,
-    ]);
+    expect(r).toEqual({ clusterName: name, kubeconfig, replaced: false });
+    expect(h.runner.lines()).toEqual(['kind get clusters', `kind create cluster --name ${name} --config ${join(workDir, 'kind.yaml')} --kubeconfig ${kubeconfig} --retain`]);
     expect(h.runner.calls[0].env).toEqual({});
     expect(h.runner.calls[1].env).toEqual({});
   });
@@ -206,17 +202,6 @@ describe('create-cluster', () => {
     await expect(run).rejects.toThrow('kind create exited with code 1:\nERROR: failed to create cluster');
     expect(h.runner.lines().map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['kind get clusters', 'kind delete cluster', 'kind create cluster']);
     expect(h.runner.lines()[1]).toBe(`kind delete cluster --name ${name} --kubeconfig ${h.ctx.identity.kubeconfig}`);
-  });
-
-  test('a kind config that disables the default CNI is not waited for: no --wait, no node or CoreDNS wait', async () => {
-    const h = harness(ws, 'cni.yaml');
-    const { clusterName: name, kubeconfig, workDir } = h.ctx.identity;
-    h.runner.on(['kind', 'create', 'cluster'], () => (writeFileSync(kubeconfig, 'apiVersion: v1\n'), {}));
-    const task = taskWith({ 'pull:node-image': node });
-    const r = await createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, task);
-    expect(r.waitedForNodes).toBe(false);
-    expect(h.runner.lines()).toEqual(['kind get clusters', `kind create cluster --name ${name} --config ${join(workDir, 'kind.yaml')} --kubeconfig ${kubeconfig} --retain`]);
-    expect(task.log.text()).toContain('not waiting for nodes Ready or CoreDNS');
   });
 
   test('an IPv6 kind config maps the ports on ::1', async () => {
@@ -233,6 +218,31 @@ describe('create-cluster', () => {
     const run = createCluster.run({ kind: 'create-cluster', fromNodeImage: 'pull:node-image' }, h.ctx, taskWith({ 'pull:redis': PG }));
     await expect(run).rejects.toThrow('reads task "pull:node-image" as pull-node-image, but the plan made it no task at all');
     expect(h.runner.lines()).toEqual([]);
+  });
+});
+
+describe('nodes-ready', () => {
+  test('waits for every node Ready, then CoreDNS', async () => {
+    const h = harness(ws);
+    expect(await nodesReady.run({ kind: 'nodes-ready' }, h.ctx, taskWith())).toEqual({ waited: true });
+    expect(h.runner.lines()).toEqual([
+      `kubectl ${k(h)} wait --for=condition=Ready nodes --all --timeout=180s`,
+      `kubectl ${k(h)} rollout status deployment/coredns --namespace kube-system --timeout=180s`,
+    ]);
+  });
+
+  test('a kind config that disables the default CNI is not waited for, and says so', async () => {
+    const h = harness(ws, 'cni.yaml');
+    const task = taskWith();
+    expect(await nodesReady.run({ kind: 'nodes-ready' }, h.ctx, task)).toEqual({ waited: false });
+    expect(h.runner.lines()).toEqual([]);
+    expect(task.log.text()).toContain('not waiting for nodes Ready or CoreDNS');
+  });
+
+  test('nodes that do not become Ready fail the step', async () => {
+    const h = harness(ws);
+    h.runner.on(['kubectl'], { code: 1, stderr: 'error: timed out waiting for the condition on nodes/x-control-plane' });
+    await expect(nodesReady.run({ kind: 'nodes-ready' }, h.ctx, taskWith())).rejects.toThrow('timed out waiting for the condition on nodes');
   });
 });
 
@@ -347,7 +357,6 @@ describe('start-container', () => {
     expect(r).toEqual({ role: 'redis', url, runnerValues: values, values, container: `${name}-net` });
     const labels = Object.entries({ ...h.ctx.identity.labels, 'io.github.ds-e2e-setup.role': 'redis' }).flatMap(([a, b]) => ['--label', `${a}=${b}`]);
     expect(h.runner.lines()).toEqual([
-      `docker ps --all --format {{.Names}} ${labels.filter((_, i) => i % 2 === 1).map((l) => `--filter label=${l}`).join(' ')}`,
       `docker run --detach --name ${name}-net ${labels.join(' ')} --publish 127.0.0.1::6379 --entrypoint sleep redis:7-alpine 2147483647`,
       `docker run --detach --name ${name} ${labels.join(' ')} --network container:${name}-net redis:7-alpine`,
       `docker port ${name}-net 6379/tcp`,
@@ -365,8 +374,21 @@ describe('start-container', () => {
     expect(h.runner.lines().slice(-2)).toEqual([`docker inspect --format {{.State.Running}} ${name}`, `docker logs --tail 20 ${name}`]);
     // the password is passed by name, never in argv
     expect(h.runner.lines().join('\n')).not.toContain('pw-unit-test-secret');
-    expect(h.runner.calls[1].env).toEqual({});
-    expect(h.runner.calls[2].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app' });
+    expect(h.runner.calls[0].env).toEqual({});
+    expect(h.runner.calls[1].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app' });
+  });
+
+  test('a leftover of this leg holding the name is removed, by the leg\'s labels, and the start tried again', async () => {
+    const h = harness(ws);
+    const name = h.ctx.identity.container('redis');
+    let tries = 0;
+    h.runner.on(['docker', 'run'], (c) => (c.argv.includes(`${name}-net`) && tries++ === 0 ? { code: 125, stderr: `docker: Error response from daemon: Conflict. The container name "/${name}-net" is already in use by container "abc".` } : { stdout: 'c0ffee\n' }));
+    h.runner.on(['docker', 'ps'], { stdout: `${name}-net\n${name}\n` });
+    h.runner.on(['docker', 'port'], { stdout: `127.0.0.1:${redisPort}\n` });
+    const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' }];
+    await startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }));
+    expect(h.runner.lines().map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['docker run', 'docker ps', 'docker rm', 'docker run', 'docker run', 'docker port']);
+    expect(h.runner.lines()[2]).toBe(`docker rm --force --volumes ${name}-net ${name}`);
   });
 });
 

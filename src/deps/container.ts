@@ -10,6 +10,7 @@
  */
 import { LABEL_PREFIX } from '../config/identity.js';
 import type { Docker } from '../docker/docker.js';
+import { CommandError } from '../exec/runner.js';
 import type { LogSink } from '../core/log.js';
 import type { Preset } from './presets.js';
 import { NotReadyError, waitUntilReady } from './readiness.js';
@@ -41,24 +42,32 @@ export interface StartOptions {
 
 export async function startContainer(docker: Docker, preset: Preset, opts: StartOptions): Promise<StartedContainer> {
   const call = { signal: opts.signal, log: opts.log };
-  // A container of this very leg left by an earlier attempt is replaced, never reused.
   const labels = { ...opts.labels, [roleLabel]: preset.role };
-  await docker.removeContainers(await docker.containers(labels, call), call);
   const holder = `${opts.name}-net`;
-  await docker.run(
-    {
-      name: holder,
-      image: preset.image,
-      labels,
-      publish: [preset.port],
-      network: opts.network,
-      // under act the job reaches the dependency by its own name
-      aliases: opts.network ? [opts.name] : undefined,
-      entrypoint: 'sleep',
-      command: ['2147483647'],
-    },
-    call,
-  );
+  const runHolder = () =>
+    docker.run(
+      {
+        name: holder,
+        image: preset.image,
+        labels,
+        publish: [preset.port],
+        network: opts.network,
+        // under act the job reaches the dependency by its own name
+        aliases: opts.network ? [opts.name] : undefined,
+        entrypoint: 'sleep',
+        command: ['2147483647'],
+      },
+      call,
+    );
+  try {
+    await runHolder();
+  } catch (err) {
+    // A container of this very leg left by an earlier attempt is replaced, never reused. Looked
+    // for only when the name is taken: a docker call less on every cold start.
+    if (!(err instanceof CommandError && /already in use/.test(err.stderr))) throw err;
+    await docker.removeContainers(await docker.containers(labels, call), call);
+    await runHolder();
+  }
   await docker.run({ name: opts.name, image: preset.image, labels, env: preset.env, network: `container:${holder}` }, call);
   const hostPort = await docker.hostPort(holder, preset.port, call);
   const at = opts.via?.(hostPort) ?? { host: '127.0.0.1', port: hostPort };

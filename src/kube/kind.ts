@@ -24,17 +24,16 @@ export class Kind {
   }
 
   /**
-   * Writes the config beside the kubeconfig and creates the cluster; with `waitSeconds`, kind
-   * waits for the control plane to be Ready (not with a network the user installs later).
+   * Writes the config beside the kubeconfig and creates the cluster. Without --wait, kind returns
+   * once the API server answers; whoever needs Ready nodes waits for them with kubectl.
    */
-  async create(config: Record<string, unknown>, files: { config: string; kubeconfig: string }, waitSeconds: number | undefined, call: Call = {}): Promise<void> {
+  async create(config: Record<string, unknown>, files: { config: string; kubeconfig: string }, call: Call = {}): Promise<void> {
     writeFileSync(files.config, stringify(config));
     call.log?.write(`kind config:\n${stringify(config)}`);
-    const wait = waitSeconds === undefined ? [] : ['--wait', `${waitSeconds}s`];
     await this.run(
       // --retain: a failed creation keeps its nodes, so `kind export logs` has something to say;
       // post deletes the cluster whatever happened.
-      ['create', 'cluster', '--name', this.clusterName, '--config', files.config, '--kubeconfig', files.kubeconfig, ...wait, '--retain'],
+      ['create', 'cluster', '--name', this.clusterName, '--config', files.config, '--kubeconfig', files.kubeconfig, '--retain'],
       call,
     );
   }

@@ -20,6 +20,7 @@ export type Step =
   | { kind: 'install-tool'; tool: 'kind' | 'kubectl' }
   | { kind: 'pull-node-image' }
   | { kind: 'create-cluster'; fromNodeImage: string }
+  | { kind: 'nodes-ready' }
   | { kind: 'create-namespace' }
   | { kind: 'build-image'; image: string }
   | { kind: 'load-image'; image: string; fromBuild: string }
@@ -52,12 +53,16 @@ export function planTasks(config: Config): PlannedTask[] {
   };
 
   let cluster: string | undefined;
+  let nodes: string | undefined;
   let namespace: string | undefined;
   if (config.cluster) {
     const kind = add('install:kind', [], { kind: 'install-tool', tool: 'kind' }, 'install-tool');
     const kubectl = add('install:kubectl', [], { kind: 'install-tool', tool: 'kubectl' }, 'install-tool');
     const node = add('pull:node-image', [], { kind: 'pull-node-image' }, 'pull-node-image');
+    // `cluster` ends when the API server answers: objects can be applied while nodes come up;
+    // `nodes` (every node Ready, CoreDNS rolled out) is waited for only at the end, by `ready`
     cluster = add('cluster', [kind, kubectl, node], { kind: 'create-cluster', fromNodeImage: node }, 'create-cluster');
+    nodes = add('nodes', [cluster], { kind: 'nodes-ready' }, 'nodes-ready');
     namespace = add('namespace', [cluster], { kind: 'create-namespace' }, 'create-namespace');
   }
 
@@ -96,7 +101,7 @@ export function planTasks(config: Config): PlannedTask[] {
   if (config.deploy && namespace) {
     const needs = [namespace, ...loads, ...depsReady, ...(migrated ? [migrated] : [])];
     const deploy = add('deploy', needs, { kind: 'deploy', fromLoads: loads, fromDependencies: depsReady }, 'deploy');
-    add('ready', [deploy], { kind: 'ready' }, 'ready');
+    add('ready', nodes ? [deploy, nodes] : [deploy], { kind: 'ready' }, 'ready');
   }
   return tasks;
 }

@@ -13,6 +13,7 @@ import { installTool } from './install-tool.js';
 import { linkDependency } from './link-dependency.js';
 import { loadImage } from './load-image.js';
 import { migrate } from './migrate.js';
+import { nodesReady } from './nodes-ready.js';
 import { preloadImage } from './preload-image.js';
 import { pullImage } from './pull-image.js';
 import { pullNodeImage } from './pull-node-image.js';
@@ -26,6 +27,7 @@ export const STEP_ACTIONS = {
   'install-tool': installTool,
   'pull-node-image': pullNodeImage,
   'create-cluster': createCluster,
+  'nodes-ready': nodesReady,
   'create-namespace': createNamespace,
   'build-image': buildImage,
   'load-image': loadImage,

@@ -36,7 +36,8 @@ export interface RunningDependency {
 export interface StepResults {
   'install-tool': { tool: 'kind' | 'kubectl'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
-  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean; waitedForNodes: boolean };
+  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean };
+  'nodes-ready': { waited: boolean };
   'create-namespace': { namespace: string };
   'build-image': BuiltImage;
   'load-image': { name: string; tag: string };
