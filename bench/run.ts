@@ -6,6 +6,7 @@ import { benchStartup } from './startup.js';
 import { benchDeps } from './deps.js';
 import { benchTools } from './tools.js';
 import { benchMigrate } from './migrate.js';
+import { benchWarm } from './warm.js';
 
 // @actions/* libraries log `::debug::` lines for the runner; they are noise here.
 const write = process.stdout.write.bind(process.stdout);
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   deps: benchDeps,
   build: benchBuild,
   migrate: benchMigrate,
+  warm: benchWarm,
 };
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {

@@ -36,6 +36,12 @@ export interface StartOptions {
   via?: (hostPort: number) => { host: string; port: number };
   labels: Record<string, string>;
   readyTimeoutMs: number;
+  /**
+   * Start on data restored from a snapshot instead of an empty data directory: the archive
+   * (a tar of one folder) is copied into the container before it starts, and `prepare` runs once
+   * the server answers, before the readiness probe (PostgreSQL: this run's password).
+   */
+  restore?: { archive: Buffer; into: string; env: Record<string, string>; prepare: () => Promise<void> };
   signal?: AbortSignal;
   log?: LogSink;
 }
@@ -68,7 +74,15 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
     await docker.removeContainers(await docker.containers(labels, call), call);
     await runHolder();
   }
-  await docker.run({ name: opts.name, image: preset.image, labels, env: preset.env, network: `container:${holder}` }, call);
+  const dependency = { name: opts.name, image: preset.image, labels, env: { ...preset.env, ...opts.restore?.env }, network: `container:${holder}` };
+  if (opts.restore) {
+    await docker.create(dependency, call);
+    await docker.copyIn(opts.name, opts.restore.into, opts.restore.archive, call);
+    await docker.start(opts.name, call);
+    await opts.restore.prepare();
+  } else {
+    await docker.run(dependency, call);
+  }
   const hostPort = await docker.hostPort(holder, preset.port, call);
   const at = opts.via?.(hostPort) ?? { host: '127.0.0.1', port: hostPort };
   opts.log?.write(`${preset.role}: ${opts.name} published on 127.0.0.1:${hostPort}; reached at ${at.host}:${at.port}\n`);

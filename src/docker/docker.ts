@@ -89,8 +89,46 @@ export class Docker {
   }
 
   /** Starts a detached container; returns its id. The environment is passed by name so values never sit in argv. */
-  async run(spec: RunContainer, call: Call = {}): Promise<string> {
-    const args = ['run', '--detach', '--name', spec.name];
+  run(spec: RunContainer, call: Call = {}): Promise<string> {
+    return this.createOrRun(['run', '--detach'], spec, call);
+  }
+
+  /** A container made but not started (files can be copied in first). */
+  create(spec: RunContainer, call: Call = {}): Promise<string> {
+    return this.createOrRun(['create'], spec, call);
+  }
+
+  async start(container: string, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['start', container], call);
+  }
+
+  /**
+   * Extracts a tar archive into a folder of the container, keeping the numeric owners and modes it
+   * records. Not `--archive`: that maps the owners' names through the host's users (seen on Docker
+   * 20.10: postgres 100 in the image became the host's postgres, 101).
+   */
+  async copyIn(container: string, folder: string, tar: Buffer, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['cp', '-', `${container}:${folder}`], { ...call, input: tar });
+  }
+
+  /** A file of the container, to a path on the host. */
+  async copyOut(container: string, file: string, to: string, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['cp', `${container}:${file}`, to], call);
+  }
+
+  /** A command in a running container, arguments as an array; stdin when given. */
+  exec(container: string, args: string[], call: Call & { input?: string; user?: string; allowFailure?: boolean } = {}) {
+    const user = call.user ? ['--user', call.user] : [];
+    return this.runner.run(this.engine, ['exec', ...(call.input !== undefined ? ['--interactive'] : []), ...user, container, ...args], {
+      signal: call.signal,
+      log: call.log,
+      input: call.input,
+      allowFailure: call.allowFailure,
+    });
+  }
+
+  private async createOrRun(verb: string[], spec: RunContainer, call: Call): Promise<string> {
+    const args = [...verb, '--name', spec.name];
     for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
     for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1::${p}`);
     if (spec.network) args.push('--network', spec.network);

@@ -95,3 +95,19 @@ export function ledgerFor(set: Pick<MigrationSet, 'tool' | 'table'>): Ledger {
   const make: Record<MigrationTool, (table: string) => Ledger> = { goose, 'golang-migrate': golangMigrate, dbmate, sql: () => none };
   return make[set.tool](set.table);
 }
+
+/**
+ * Whether the ledger in the database says exactly the first `count` files are applied: what a
+ * restored snapshot must show before it is trusted.
+ */
+export async function ledgerShows(client: Client, set: MigrationSet, count: number): Promise<boolean> {
+  const expected = set.migrations.slice(0, count).map((m) => m.version);
+  const ledger = ledgerFor(set);
+  const recorded = await ledger.open(client);
+  if (set.tool === 'golang-migrate') {
+    if (ledger.check) await ledger.check(client);
+    return recorded.size === 1 && recorded.has(expected[expected.length - 1] ?? '');
+  }
+  const want = new Set(set.tool === 'goose' ? ['0', ...expected] : expected);
+  return recorded.size === want.size && [...want].every((v) => recorded.has(v));
+}

@@ -23,6 +23,8 @@ export interface Outputs {
   serviceUrl?: string;
   images: Record<string, string>;
   diagnosticsDir: string;
+  /** What the PostgreSQL snapshot did: "snapshot hit", "prefix hit (N new files)" or "miss", with the key. */
+  postgresSnapshot?: string;
 }
 
 /** What `post` and `down` need to find and remove exactly what this leg made. */

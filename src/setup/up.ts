@@ -15,6 +15,7 @@ import { planTasks, type PlannedTask } from '../plan/plan.js';
 import type { SetupOptions } from '../config/inputs.js';
 import type { Outputs, Services } from './context.js';
 import { bindTasks, resultsOfKind } from './steps/index.js';
+import { describeSnapshot } from './steps/snapshot.js';
 import type { ClusterContext, StepContext } from './step-context.js';
 import { ActionsCacheStore, NO_CACHE, TolerantCache, type CacheStore } from '../cache/cache.js';
 import { generatePassword } from '../deps/presets.js';
@@ -124,6 +125,7 @@ function gatherOutputs(config: Config, identity: Identity, planned: readonly Pla
   for (const d of [...resultsOfKind(planned, results, 'start-container'), ...resultsOfKind(planned, results, 'start-in-cluster')]) {
     if (d.role === 'postgres') outputs.postgresUrl = d.url;
     else outputs.redisUrl = d.url;
+    if (d.snapshot) outputs.postgresSnapshot = describeSnapshot(d.snapshot);
   }
   for (const r of resultsOfKind(planned, results, 'ready')) Object.assign(outputs.endpoints, r.endpoints);
   outputs.serviceUrl = Object.values(outputs.endpoints)[0];

@@ -20,6 +20,21 @@ export interface BuiltImage {
   source: BuildSource;
 }
 
+/** What the PostgreSQL snapshot did for this run. */
+export interface SnapshotUse {
+  outcome: 'hit' | 'prefix' | 'miss';
+  /** The key this run's folder has (saved after the migrations unless it was a hit). */
+  key: string;
+  /** The key that was restored, on a prefix hit. */
+  restored?: string;
+  /** Files the restored snapshot did not hold, applied by the migrate step. */
+  newFiles: number;
+  /** Why a snapshot that was found was not used. */
+  why?: string;
+  /** The archive's path in the workspace. */
+  file: string;
+}
+
 /** A dependency that answers its protocol check. */
 export interface RunningDependency {
   role: Dependency;
@@ -31,6 +46,8 @@ export interface RunningDependency {
   values: Record<string, string>;
   /** The container that holds its network (its address, its published port), when it runs beside the cluster. */
   container?: string;
+  /** PostgreSQL beside the cluster, with a cache: the snapshot it started from, or will save. */
+  snapshot?: SnapshotUse;
 }
 
 export interface StepResults {

@@ -2,10 +2,21 @@
  * PostgreSQL or Redis as a container of this leg beside the cluster (or with no cluster at all),
  * its port published on 127.0.0.1, ready when its protocol check passes. Under act the job
  * reaches it by container name on the leg's network.
+ *
+ * PostgreSQL with migrations and a cache starts from a snapshot of the migrated database when one
+ * fits (snapshot.ts): the role gets this run's password before anything is handed out, and the
+ * tool's ledger must show the files the snapshot claims, else it is thrown away, with a warning,
+ * and the database starts empty.
  */
-import { startContainer as start } from '../../deps/container.js';
+import { roleLabel, startContainer as start, type StartOptions } from '../../deps/container.js';
 import { presetFor } from '../../deps/presets.js';
-import type { StepAction } from './step.js';
+import { resetPassword, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
+import { errorMessage } from '../../core/errors.js';
+import { ledgerShows } from '../../migrate/ledger.js';
+import type { StepContext } from '../step-context.js';
+import type { SnapshotUse } from './results.js';
+import { restoreSnapshot, snapshotPlan, type SnapshotPlan } from './snapshot.js';
+import { present, type StepAction } from './step.js';
 
 export const startContainer: StepAction<'start-container'> = {
   kind: 'start-container',
@@ -14,7 +25,7 @@ export const startContainer: StepAction<'start-container'> = {
     const p = presetFor(input.dep, ctx.config, image.localRef, ctx.postgresPassword);
     const name = ctx.identity.container(input.dep);
     const inContainer = ctx.reach.kind === 'container' ? ctx.reach : undefined;
-    const started = await start(ctx.docker, p, {
+    const opts: StartOptions = {
       name,
       labels: ctx.identity.labels,
       readyTimeoutMs: ctx.readyTimeoutMs,
@@ -22,7 +33,12 @@ export const startContainer: StepAction<'start-container'> = {
       via: inContainer ? () => ({ host: name, port: p.port }) : undefined,
       signal: task.signal,
       log: task.log,
-    });
+    };
+    const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image.localRef, task) : undefined;
+    let snapshot: SnapshotUse | undefined = plan && { outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, file: plan.file };
+    let started = plan && (await fromSnapshot(ctx, plan, opts, image.localRef, (use) => (snapshot = use)));
+    started ??= await start(ctx.docker, p, opts);
+    if (snapshot) task.log.write(`postgres snapshot: ${snapshot.outcome}, key ${snapshot.key}\n`);
     const runner = new URL(started.url);
     // With a cluster, link-dependency gives it its in-cluster name; without, the host's address is the only one.
     return {
@@ -31,6 +47,50 @@ export const startContainer: StepAction<'start-container'> = {
       runnerValues: p.values({ host: runner.hostname, port: Number(runner.port) }),
       values: p.values({ host: '127.0.0.1', port: started.hostPort }),
       container: started.network,
+      ...(snapshot ? { snapshot } : {}),
     };
   },
 };
+
+/** PostgreSQL started on a restored snapshot, checked; undefined (and nothing left running) when there is none or it does not hold up. */
+async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOptions, localImage: string, use: (u: SnapshotUse) => void) {
+  const pg = present(ctx.config.postgres, 'postgres');
+  let found: Awaited<ReturnType<typeof restoreSnapshot>>;
+  try {
+    found = await restoreSnapshot(ctx, plan);
+  } catch (err) {
+    ctx.services.logger.warn(`postgres snapshot could not be restored, starting empty: ${errorMessage(err)}`);
+    return undefined;
+  }
+  if (!found) return undefined;
+  const restored = found;
+  const p = presetFor('postgres', ctx.config, localImage, ctx.postgresPassword);
+  try {
+    const started = await start(ctx.docker, p, {
+      ...opts,
+      restore: {
+        archive: restored.archive,
+        into: SNAPSHOT_PGDATA.slice(0, SNAPSHOT_PGDATA.lastIndexOf('/')),
+        env: { PGDATA: SNAPSHOT_PGDATA },
+        prepare: () => resetPassword(ctx.docker, opts.name, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log, timeoutMs: ctx.readyTimeoutMs }),
+      },
+    });
+    const { default: pgLib } = await import('pg');
+    const client = new pgLib.Client({ connectionString: started.url });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      if (!(await ledgerShows(client, plan.set, restored.files))) throw new Error(`its ${plan.set.tool} ledger does not show the first ${restored.files} files of the folder`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+    const newFiles = plan.set.migrations.length - restored.files;
+    use({ outcome: newFiles === 0 ? 'hit' : 'prefix', key: plan.key, restored: restored.key, newFiles, file: plan.file });
+    return started;
+  } catch (err) {
+    ctx.services.logger.warn(`postgres snapshot ${restored.key} was not used, starting empty: ${errorMessage(err)}`);
+    use({ outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, why: errorMessage(err).split('\n')[0], file: plan.file });
+    await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }));
+    return undefined;
+  }
+}

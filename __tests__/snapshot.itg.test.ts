@@ -1,0 +1,129 @@
+/**
+ * A second run starts from the migrated database: the action, run twice through a real Actions
+ * cache server on loopback, with every container removed between the runs as on a new runner.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { CacheServer } from './helpers/cache-server.js';
+import { leftovers } from './helpers/docker.js';
+import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+let cache: CacheServer;
+let ws: Workspace;
+
+beforeAll(async () => {
+  cache = await new CacheServer().start();
+  ws = makeWorkspace({ 'e2e.yaml': 'name: snap\npostgres:\n  image: ds-e2e-test/postgres:15\n  database: app\n  user: app\n  migrations: migrations\n' });
+  cpSync(join(ROOT, 'examples/datastorage/migrations'), join(ws.dir, 'migrations'), { recursive: true });
+});
+afterAll(async () => {
+  await cache.stop();
+  ws.remove();
+});
+
+/** One run: main, the schema it hands over, then post (which removes every container). */
+async function run(query: (url: string) => Promise<unknown> = async () => undefined) {
+  const runner = new RunnerFiles();
+  const env = { GITHUB_WORKSPACE: ws.dir, ...cache.env() };
+  const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml' }, env));
+  const url = runner.outputs()['postgres-url'];
+  const seen = main.code === 0 ? await query(url) : undefined;
+  const labels = JSON.parse(runner.saved().leg).labels as Record<string, string>;
+  expect((await runAction('post', runner.postEnv({}, env))).code).toBe(0);
+  expect(leftovers(labels).containers).toEqual([]);
+  return { main, url, seen, summary: readFileSync(runner.summary, 'utf8') };
+}
+
+async function schema(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const q = async (sql: string) => (await client.query(sql)).rows;
+    return {
+      tables: await q(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`),
+      indexes: await q(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`),
+      functions: await q(`SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE nspname = 'public' ORDER BY 1`),
+      ledger: await q('SELECT version_id::int AS v, is_applied FROM goose_db_version ORDER BY id'),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+describe('snapshots of the migrated database', () => {
+  test('a cold run saves it; the next run starts from it, with a password of its own, and answers the same schema', async () => {
+    const cold = await run(schema);
+    expect(cold.main.code).toBe(0);
+    expect(cold.main.stdout).toContain('postgres snapshot: miss');
+    expect(cold.main.stdout).toMatch(/postgres snapshot saved as ds-e2e-setup-pgdata-[a-z0-9-]+-3-[0-9a-f]{20}/);
+    expect(cache.saved().filter((k) => k.startsWith('ds-e2e-setup-pgdata-'))).toHaveLength(1);
+
+    let oldRefused: string | undefined;
+    const warm = await run(async (url) => {
+      // the first run's password does not open the restored database; this run's does
+      const old = new pg.Client({ connectionString: cold.url.replace(/@127\.0\.0\.1:\d+/, `@127.0.0.1:${new URL(url).port}`) });
+      old.on('error', () => {});
+      await old.connect().then(() => old.end(), (e: Error) => (oldRefused = e.message));
+      return schema(url);
+    });
+    expect(warm.main.code).toBe(0);
+    expect(warm.main.stdout).toContain('postgres snapshot: hit');
+    expect(warm.main.stdout).toContain('migrations (goose, ledger goose_db_version): 0 applied, 3 already applied');
+    expect(oldRefused).toMatch(/password authentication failed for user "app"/);
+    expect(warm.seen).toEqual(cold.seen);
+    expect(warm.summary).toContain('**PostgreSQL snapshot:** snapshot hit (ds-e2e-setup-pgdata-');
+  });
+
+  test('one new file: the snapshot of the files before it is restored and only the new one is applied', async () => {
+    writeFileSync(join(ws.dir, 'migrations/004_more.sql'), '-- +goose Up\nCREATE TABLE more_things (id int);\n');
+    const r = await run(schema);
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toContain('postgres snapshot: prefix');
+    expect(r.main.stdout).toContain('1 applied, 3 already applied');
+    expect((r.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
+    expect(r.summary).toContain('prefix hit (1 new file)');
+  });
+
+  test('a changed file changes the key: the cold path runs', async () => {
+    writeFileSync(join(ws.dir, 'migrations/004_more.sql'), '-- +goose Up\nCREATE TABLE more_things (id bigint);\n');
+    const r = await run();
+    expect(r.main.code).toBe(0);
+    // the first three files still match: their snapshot is a prefix, and the changed fourth file runs
+    expect(r.main.stdout).toContain('postgres snapshot: prefix');
+    writeFileSync(join(ws.dir, 'migrations/001_create_action_history.sql'), '-- +goose Up\nCREATE TABLE action_history (id bigserial PRIMARY KEY, action text NOT NULL, resource text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\nCREATE INDEX idx_action_history_resource ON action_history (resource);\n');
+    const changed = await run();
+    expect(changed.main.code).toBe(0);
+    expect(changed.main.stdout).toContain('postgres snapshot: miss');
+    expect(changed.main.stdout).toContain('4 applied, 0 already applied');
+  });
+
+  test('a corrupted cache entry is a warning; the run falls back to the cold path and succeeds', async () => {
+    await run(); // a snapshot of the folder as it is now is in the cache
+    for (const e of cache.entries) if (e.key.startsWith('ds-e2e-setup-pgdata-') && e.data) e.data = Buffer.from('not a tar at all');
+    const r = await run();
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toContain('::warning::Failed to restore');
+    expect(r.main.stdout).toContain('postgres snapshot: miss');
+    expect(r.main.stdout).toContain('4 applied, 0 already applied');
+  });
+
+  test('a snapshot that does not start is a warning too: its containers go, the cold path runs and succeeds', async () => {
+    await run();
+    // a well-formed cache entry whose snapshot is garbage: what our own checks must catch
+    const file = join(ws.dir, '.ds-e2e-cache/pgdata/snapshot.tar');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'this is no tar of a data directory');
+    const entry = execFileSync('sh', ['-c', 'tar --posix -cf - -P -C "$1" .ds-e2e-cache/pgdata/snapshot.tar | zstd -q -c', 'sh', ws.dir]);
+    rmSync(join(ws.dir, '.ds-e2e-cache'), { recursive: true, force: true });
+    for (const e of cache.entries) if (e.key.startsWith('ds-e2e-setup-pgdata-') && e.data) e.data = entry;
+    const r = await run();
+    expect(r.main.code).toBe(0);
+    expect(r.main.stdout).toMatch(/::warning::postgres snapshot ds-e2e-setup-pgdata-\S+ was not used, starting empty/);
+    expect(r.main.stdout).toContain('postgres snapshot: miss');
+    expect(r.main.stdout).toContain('4 applied, 0 already applied');
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Snapshots of a migrated PostgreSQL, for `placement: docker`: the data directory as a base
+ * backup of the running server (`pg_basebackup`, as the image's superuser over its socket, which
+ * the image's pg_hba trusts for replication), packed inside the container and copied out; and on
+ * a later run restored into a new container before it starts. The snapshot keeps the role's old
+ * password hash; before anyone is handed a URL the role gets this run's password, over the
+ * socket, so only this run's URL opens it.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Call } from '../core/log.js';
+import { poll } from '../core/poll.js';
+import type { Docker } from '../docker/docker.js';
+
+/** Where the restored data lives in the container: outside the image's data volume, beside it. */
+export const SNAPSHOT_PGDATA = '/var/lib/postgresql/ds-e2e-snapshot';
+const WORK = '/tmp/ds-e2e-snapshot';
+
+/** A base backup of the running server, as a tar of one folder named like SNAPSHOT_PGDATA's last part, written to `file` on the host. */
+export async function captureSnapshot(docker: Docker, container: string, user: string, file: string, call: Call = {}): Promise<void> {
+  const folder = SNAPSHOT_PGDATA.split('/').pop() ?? 'data';
+  const packed = `${WORK}.tar`;
+  // as the image's postgres user, so the files keep the owner the server needs
+  const as = { ...call, user: 'postgres' };
+  try {
+    await docker.exec(container, ['rm', '-rf', WORK, packed], as);
+    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', `${WORK}/${folder}`, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
+    // numeric owners: the image's postgres uid, whatever the host calls it
+    await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', WORK, folder], as);
+    mkdirSync(dirname(file), { recursive: true });
+    rmSync(file, { force: true });
+    await docker.copyOut(container, packed, file, call);
+  } finally {
+    await docker.exec(container, ['rm', '-rf', WORK, packed], { ...as, allowFailure: true }).catch(() => undefined);
+  }
+}
+
+/** Gives the role this run's password as soon as the restored server answers on its socket. */
+export async function resetPassword(docker: Docker, container: string, user: string, database: string, password: string, opts: Call & { timeoutMs: number }): Promise<void> {
+  // the password travels on stdin, never in argv; it is URL-safe, so it needs no quoting
+  const sql = `ALTER ROLE "${user}" PASSWORD '${password}';\n`;
+  await poll(
+    `the restored PostgreSQL in ${container}`,
+    async () => {
+      await docker.exec(container, ['psql', '--username', user, '--dbname', database, '--set', 'ON_ERROR_STOP=1', '--quiet'], { input: sql, signal: opts.signal, user: 'postgres' });
+    },
+    { intervalMs: 20, factor: 1.5, maxIntervalMs: 200, timeoutMs: opts.timeoutMs, signal: opts.signal },
+  );
+}
