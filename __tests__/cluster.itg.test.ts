@@ -400,7 +400,7 @@ describe('what the action renders, checked against the Kubernetes schemas', () =
 
   test('the kind config is YAML that names no cluster (identity does) and keeps the user\'s extra nodes', () => {
     const ws = makeWorkspace({ 'k.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: fixed\nnodes: [{ role: control-plane }, { role: worker }, { role: worker, labels: { tier: db } }]\n' });
-    const c = parse(JSON.stringify(kindConfig({ nodeImage: 'img', workers: 1, portMappings: [], userConfig: join(ws.dir, 'k.yaml') }))) as { name?: string; nodes: { role: string; image: string; labels?: unknown }[] };
+    const c = parse(JSON.stringify(kindConfig({ nodeImage: 'img', workers: 1, portMappings: [], userConfig: join(ws.dir, 'k.yaml'), listenAddress: '127.0.0.1' }))) as { name?: string; nodes: { role: string; image: string; labels?: unknown }[] };
     expect(c.name).toBeUndefined();
     expect(c.nodes).toEqual([{ role: 'control-plane', image: 'img' }, { role: 'worker', image: 'img' }, { role: 'worker', image: 'img', labels: { tier: 'db' } }]);
     ws.remove();

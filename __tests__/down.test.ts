@@ -1,16 +1,15 @@
 /** `down` (the post step and the CLI's down) in-process, with a recording runner. */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tc from '@actions/tool-cache';
 import { CommandError } from '../src/exec/runner.js';
 import { Secrets } from '../src/exec/secrets.js';
 import type { LegState } from '../src/setup/context.js';
 import { down } from '../src/setup/down.js';
-import { currentPlatform } from '../src/tools/platform.js';
 import { DEFAULT_KIND_VERSION } from '../src/tools/releases.js';
 import { FakeRunner } from './helpers/fake-runner.js';
+import { toolCacheHolding } from './helpers/step-harness.js';
 
 const labels = { 'io.github.ds-e2e-setup.leg': 'leg-1', 'io.github.ds-e2e-setup.env': 'api' };
 const filters = '--filter label=io.github.ds-e2e-setup.leg=leg-1 --filter label=io.github.ds-e2e-setup.env=api';
@@ -41,11 +40,7 @@ function services(runner: FakeRunner) {
 let kindDir: string;
 beforeAll(async () => {
   // kind as a warm runner has it: in the tool-cache, so down finds it with no network
-  process.env.RUNNER_TOOL_CACHE = mkdtempSync(join(tmpdir(), 'down-tc-'));
-  const bin = join(process.env.RUNNER_TOOL_CACHE, 'kind-bin');
-  writeFileSync(bin, '#!/bin/sh\n');
-  chmodSync(bin, 0o755);
-  kindDir = await tc.cacheFile(bin, 'kind', 'kind', DEFAULT_KIND_VERSION.slice(1), currentPlatform().arch);
+  kindDir = await toolCacheHolding('kind', DEFAULT_KIND_VERSION);
 });
 
 describe('down', () => {

@@ -27,12 +27,12 @@ const services = () => {
 
 async function ours(config: string, i: number): Promise<{ wall: number; sum: number }> {
   const inputs = { config, cache: false, cleanup: 'always' as const, matrix: JSON.stringify({ bench: i }) };
-  const { config: c, identity, state } = prepare(inputs);
+  const prepared = prepare(inputs);
   const s = services();
   const started = performance.now();
-  const { result } = await up(c, identity, inputs, s);
+  const { result } = await up(prepared, inputs, s);
   const wall = performance.now() - started;
-  await down(state, s, { failed: false, diagnostics: false });
+  await down(prepared.state, s, { failed: false, diagnostics: false });
   if (!result.ok) throw new Error(`bench run failed: ${result.failure?.message}`);
   return { wall, sum: result.timings.reduce((n, t) => n + (t.end! - t.start!), 0) };
 }

@@ -99,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
   process.env.RUNNER_TOOL_CACHE ||= join(homedir(), '.cache', 'ds-e2e-setup', 'tools');
   process.env.RUNNER_TEMP ||= join(tmpdir(), 'ds-e2e-setup-runner');
   const inputs = parseInputs((name) => flags[name] ?? process.env[`DS_E2E_${name.toUpperCase().replace(/-/g, '_')}`] ?? '');
-  const { config, identity, state, migrations } = prepare(inputs);
+  const prepared = prepare(inputs);
+  const { config, state, migrations } = prepared;
 
   if (command === 'validate') {
     const files = migrations && `; migrations: ${migrations.tool}, ${migrations.migrations.length} file${migrations.migrations.length === 1 ? '' : 's'}`;
@@ -122,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
   // stderr, so stdout holds only the variables and `up > .env` works.
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  const { result, outputs, env } = await up(config, identity, inputs, services, { events, signal: stop.signal }).finally(() => {
+  const { result, outputs, env } = await up(prepared, inputs, services, { events, signal: stop.signal }).finally(() => {
     process.stdout.write = write;
   });
   if (!result.ok) {

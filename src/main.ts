@@ -31,7 +31,8 @@ async function run(): Promise<void> {
   if (mode !== 'setup') return core.setFailed(`input "mode": expected "setup" or "plan-matrix", got "${mode}"`);
   try {
     const inputs = parseInputs((name) => core.getInput(name));
-    const { config, identity, state } = prepare(inputs);
+    const prepared = prepare(inputs);
+    const { config, state } = prepared;
     // Saved before anything starts, so that post can clean up whatever happens next.
     core.saveState('leg', JSON.stringify(state));
     const secrets = new Secrets();
@@ -50,7 +51,7 @@ async function run(): Promise<void> {
     // and the summary and diagnostics are still written.
     const stop = new AbortController();
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort(new Error(`cancelled (${sig})`)));
-    const { result, outputs, env, cache } = await up(config, identity, inputs, services, { events: actionEvents, signal: stop.signal });
+    const { result, outputs, env, cache } = await up(prepared, inputs, services, { events: actionEvents, signal: stop.signal });
     publishOutputs(outputs, env, result);
     await writeSummary({ env: config.name, result, outputs, cache }, secrets.mask);
     if (!result.ok) {

@@ -2,7 +2,8 @@
  * A StepContext for unit tests of the step actions: the real config loader, identity, Docker,
  * Kind and Kubectl wrappers, all over one FakeRunner, and a task whose needs are given results.
  */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as tc from '@actions/tool-cache';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_CACHE } from '../../src/cache/cache.js';
@@ -16,7 +17,7 @@ import { Kind } from '../../src/kube/kind.js';
 import { kindNetworking, type PortMapping } from '../../src/kube/kind-config.js';
 import { Kubectl } from '../../src/kube/kubectl.js';
 import type { StepKind } from '../../src/plan/plan.js';
-import { resolveNodeImage } from '../../src/setup/prepare.js';
+import { readMigrations, resolveNodeImage } from '../../src/setup/prepare.js';
 import type { StepContext } from '../../src/setup/step-context.js';
 import { stepTask } from '../../src/setup/steps/index.js';
 import type { StepTask } from '../../src/setup/steps/step.js';
@@ -36,7 +37,7 @@ export function harness<R extends CommandRunner>(ws: Workspace, file: string, po
 export function harness(ws: Workspace, file = 'e2e.yaml', ports: Record<string, PortMapping> = {}, runner: CommandRunner = new FakeRunner()): Harness<CommandRunner> {
   const config = loadConfig(file, { workspace: ws.dir });
   // as prepare() does before anything runs: the node image from the kind release's table
-  if (config.cluster) config.cluster = resolveNodeImage(config, { config: file, cache: false, cleanup: 'always' });
+  if (config.cluster) config.cluster = resolveNodeImage(config.cluster, config, { config: file, cache: false, cleanup: 'always' });
   const identity = computeIdentity({ name: config.name, configFile: config.file, runId: '7', host: 'unit', tempRoot: mkdtempSync(join(tmpdir(), 'steps-')) });
   const paths: string[] = [];
   const warnings: string[] = [];
@@ -49,6 +50,8 @@ export function harness(ws: Workspace, file = 'e2e.yaml', ports: Record<string, 
     cache: NO_CACHE,
     platform: currentPlatform(),
     postgresPassword: 'pw-unit-test-secret',
+    // as prepare() reads it, once, before anything runs
+    migrations: readMigrations(config),
     readyTimeoutMs: 2000,
     buildStrategy: async () => ({ kind: 'inline', builder: 'classic', why: 'unit test' }),
     later: (_label, work) => void work(new TaskLog()),
@@ -80,4 +83,17 @@ export function taskWith(needs: Record<string, [StepKind, unknown]> = {}): StepT
     kinds,
   );
   return { ...task, log };
+}
+
+/**
+ * A fresh tool-cache (RUNNER_TOOL_CACHE) holding `tool` at `version`, as a warm runner has it, so
+ * an install finds it with no network. Returns the cached folder.
+ */
+export async function toolCacheHolding(tool: 'kind' | 'kubectl', version: string): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'tc-'));
+  process.env.RUNNER_TOOL_CACHE = root;
+  const bin = join(root, `${tool}-bin`);
+  writeFileSync(bin, '#!/bin/sh\n');
+  chmodSync(bin, 0o755);
+  return tc.cacheFile(bin, tool, tool, version.replace(/^v/, ''), currentPlatform().arch);
 }

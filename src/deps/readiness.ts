@@ -26,9 +26,9 @@ export async function waitUntilReady(what: string, probe: () => Promise<void>, o
     try {
       await probe();
     } catch (err) {
-      const ask = opts.alive && Date.now() - askedAt >= ALIVE_EVERY_MS;
-      if (ask) askedAt = Date.now();
-      if (ask && opts.alive && !(await opts.alive())) {
+      if (opts.alive && Date.now() - askedAt >= ALIVE_EVERY_MS) {
+        askedAt = Date.now();
+        if (await opts.alive()) throw err;
         throw new NotReadyError(`${what} stopped before it was ready (last probe: ${errorMessage(err)})`, { cause: err });
       }
       throw err;

@@ -13,20 +13,21 @@ import { poll } from '../core/poll.js';
 import type { Docker } from '../docker/docker.js';
 
 /** Where the restored data lives in the container: outside the image's data volume, beside it. */
-export const SNAPSHOT_PGDATA = '/var/lib/postgresql/ds-e2e-snapshot';
-const WORK = '/tmp/ds-e2e-snapshot';
+export const SNAPSHOT_PARENT = '/var/lib/postgresql';
+const FOLDER = 'ds-e2e-snapshot';
+export const SNAPSHOT_PGDATA = `${SNAPSHOT_PARENT}/${FOLDER}`;
+const WORK = `/tmp/${FOLDER}`;
 
-/** A base backup of the running server, as a tar of one folder named like SNAPSHOT_PGDATA's last part, written to `file` on the host. */
+/** A base backup of the running server, as a tar of one folder (FOLDER, restored under SNAPSHOT_PARENT), written to `file` on the host. */
 export async function captureSnapshot(docker: Docker, container: string, user: string, file: string, call: Call = {}): Promise<void> {
-  const folder = SNAPSHOT_PGDATA.split('/').pop() ?? 'data';
   const packed = `${WORK}.tar`;
   // as the image's postgres user, so the files keep the owner the server needs
   const as = { ...call, user: 'postgres' };
   try {
     await docker.exec(container, ['rm', '-rf', WORK, packed], as);
-    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', `${WORK}/${folder}`, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
+    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', `${WORK}/${FOLDER}`, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
     // numeric owners: the image's postgres uid, whatever the host calls it
-    await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', WORK, folder], as);
+    await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', WORK, FOLDER], as);
     mkdirSync(dirname(file), { recursive: true });
     rmSync(file, { force: true });
     await docker.copyOut(container, packed, file, call);

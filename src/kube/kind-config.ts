@@ -21,6 +21,8 @@ export interface KindConfigInput {
   portMappings: PortMapping[];
   /** Path of the user's kind config, already checked when the environment file was loaded. */
   userConfig?: string;
+  /** Where the port mappings listen: loopback of the cluster's IP family (`loopback`). */
+  listenAddress: string;
 }
 
 /** What the user's kind config says about networking that the setup must follow. */
@@ -57,7 +59,7 @@ export function kindConfig(input: KindConfigInput): Record<string, unknown> {
       role: 'control-plane',
       extraPortMappings: input.portMappings
         .filter((m) => m.hostPort !== undefined)
-        .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: loopback(kindNetworking(input.userConfig).ipFamily), protocol: 'TCP' })),
+        .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: input.listenAddress, protocol: 'TCP' })),
     },
     ...Array.from({ length: input.workers }, () => ({ role: 'worker' })),
   ];

@@ -21,8 +21,7 @@ import type { LegState } from './context.js';
  * is refused here, naming the ones it does), with the Kubernetes version it runs when known, so
  * that kubectl can match it.
  */
-export function resolveNodeImage(config: Config, inputs: Inputs): NonNullable<Config['cluster']> {
-  const cluster = config.cluster ?? { workers: 0, provider: 'docker' as const };
+export function resolveNodeImage(cluster: NonNullable<Config['cluster']>, config: Config, inputs: Inputs): NonNullable<Config['cluster']> {
   const kind = kindVersion({ version: inputs.kindVersion });
   try {
     const nodeImage = nodeImageFor(kind, cluster.kubernetes, cluster.nodeImage);
@@ -42,16 +41,14 @@ export interface Prepared {
 }
 
 /**
- * The migrations folder read now, so a file its tool would refuse stops the run before anything
- * starts, named with its line; the detected tool is kept in the config for the migrate step.
+ * The migrations folder read now, once: a file its tool would refuse stops the run before
+ * anything starts, named with its line, and the steps use this set (snapshot keys, the migrate step).
  */
-function readMigrations(config: Config): MigrationSet | undefined {
+export function readMigrations(config: Config): MigrationSet | undefined {
   const m = config.postgres?.migrations;
-  if (!config.postgres || !m) return undefined;
+  if (!m) return undefined;
   try {
-    const set = readMigrationSet(m);
-    config.postgres = { ...config.postgres, migrations: { ...m, tool: set.tool } };
-    return set;
+    return readMigrationSet(m);
   } catch (err) {
     const where = err instanceof MigrationParseError ? `${displayPath(join(m.path, err.file), config.workspace)}${err.line ? `:${err.line}` : ''}: ` : '';
     const what = err instanceof MigrationParseError ? err.message.slice(err.message.indexOf(': ') + 2) : (err as Error).message;
@@ -68,7 +65,7 @@ export function prepare(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): P
       nodeImage: inputs.nodeImage,
     };
   }
-  if (config.cluster) config.cluster = resolveNodeImage(config, inputs);
+  if (config.cluster) config.cluster = resolveNodeImage(config.cluster, config, inputs);
   const migrations = readMigrations(config);
   const identity = computeIdentity({
     name: config.name,

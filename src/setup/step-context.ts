@@ -12,6 +12,7 @@ import type { CacheStrategy } from '../docker/strategy.js';
 import { loopback, type KindNetworking, type PortMapping } from '../kube/kind-config.js';
 import type { Kind } from '../kube/kind.js';
 import type { Kubectl } from '../kube/kubectl.js';
+import type { MigrationSet } from '../migrate/types.js';
 import type { Platform } from '../tools/platform.js';
 import type { Services } from './context.js';
 import type { Reach } from './reach.js';
@@ -37,6 +38,8 @@ export interface StepContext {
   readonly platform: Platform;
   /** Generated once per run, masked before anything could print it. */
   readonly postgresPassword: string;
+  /** The migrations folder, read once with its tool's rules when the run was prepared. */
+  readonly migrations?: MigrationSet;
   /** How long a dependency may take to answer its protocol check. */
   readonly readyTimeoutMs: number;
   /** Detected once, on the first build that needs it. */

@@ -13,6 +13,7 @@ import { TaskLog } from '../engine/task-log.js';
 import type { EngineEvents, GraphResult } from '../engine/types.js';
 import { planTasks, type PlannedTask } from '../plan/plan.js';
 import type { SetupOptions } from '../config/inputs.js';
+import type { Prepared } from './prepare.js';
 import type { Outputs, Services } from './context.js';
 import { bindTasks, resultsOfKind } from './steps/index.js';
 import { describeSnapshot } from './steps/snapshot.js';
@@ -49,12 +50,12 @@ export function buildSlots(): number {
 }
 
 export async function up(
-  config: Config,
-  identity: Identity,
+  prepared: Pick<Prepared, 'config' | 'identity' | 'migrations'>,
   options: SetupOptions,
   services: Services,
   hooks: { events?: EngineEvents; signal?: AbortSignal } = {},
 ): Promise<UpResult> {
+  const { config, identity, migrations } = prepared;
   mkdirSync(identity.diagnosticsDir, { recursive: true, mode: 0o700 });
   const postgresPassword = generatePassword();
   services.secrets.add(postgresPassword);
@@ -74,6 +75,7 @@ export async function up(
     cache,
     platform: currentPlatform(),
     postgresPassword,
+    migrations,
     readyTimeoutMs: READY_TIMEOUT_MS,
     buildStrategy: once(async () => {
       const strategy = chooseStrategy(await detectBuildFacts(docker, process.env, cache.enabled));

@@ -6,7 +6,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kindConfig } from '../../kube/kind-config.js';
+import { kindConfig, loopback } from '../../kube/kind-config.js';
 import { clusterOf, present, type StepAction } from './step.js';
 
 export const createCluster: StepAction<'create-cluster'> = {
@@ -23,7 +23,13 @@ export const createCluster: StepAction<'create-cluster'> = {
       task.log.write(`a cluster named ${clusterName} exists already: replacing it\n`);
       await c.kind.delete(call);
     }
-    const config = kindConfig({ nodeImage: node.localRef, workers: cluster.workers, portMappings: [...c.ports.values()], userConfig: cluster.kindConfig });
+    const config = kindConfig({
+      nodeImage: node.localRef,
+      workers: cluster.workers,
+      portMappings: [...c.ports.values()],
+      userConfig: cluster.kindConfig,
+      listenAddress: loopback(c.networking.ipFamily),
+    });
     await c.kind.create(config, { config: join(workDir, 'kind.yaml'), kubeconfig }, call);
     if (ctx.reach.kind === 'container') {
       // act: the job container joins kind's network and talks to the API server by its node name

@@ -14,7 +14,8 @@ export const linkDependency: StepAction<'link-dependency'> = {
     const c = clusterOf(ctx);
     const started = task.need('start-container', input.fromContainer);
     const holder = present(started.container, `the ${input.dep} container`);
-    const p = presetFor(input.dep, ctx.config, holder, ctx.postgresPassword);
+    // only its port and placeholder values are needed here: the image it names does not matter
+    const p = presetFor(input.dep, ctx.config, present(ctx.config[input.dep], input.dep).image, ctx.postgresPassword);
     const call = { signal: task.signal, log: task.log };
     await ctx.docker.connectNetwork(c.network, holder, call);
     const address = await ctx.docker.addressOn(holder, c.network, c.networking.ipFamily, call);

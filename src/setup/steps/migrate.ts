@@ -3,14 +3,10 @@
  * by file, or `migrateCommand` run on the runner with the runner's addresses filled in (never
  * the in-cluster names, which only pods can resolve).
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { substitute } from '../../config/placeholders.js';
-import { captureSnapshot } from '../../deps/snapshot.js';
-import { withPathLock } from '../../host/lock.js';
 import { applyMigrations } from '../../migrate/apply.js';
-import { readMigrationSet } from '../../migrate/detect.js';
 import { staticValues } from '../step-context.js';
+import { saveSnapshotLater } from './snapshot.js';
 import { present, type StepAction } from './step.js';
 
 export const migrate: StepAction<'migrate'> = {
@@ -19,25 +15,11 @@ export const migrate: StepAction<'migrate'> = {
     const p = present(ctx.config.postgres, 'postgres');
     const postgres = task.need(['start-container', 'start-in-cluster'], input.fromPostgres);
     if (p.migrations) {
-      const set = readMigrationSet(p.migrations);
+      const set = present(ctx.migrations, 'the migrations read when the run was prepared');
       const r = await applyMigrations(postgres.url, set, { log: task.log, signal: task.signal });
       task.log.write(`migrations (${set.tool}${set.table ? `, ledger ${set.table}` : ''}): ${r.applied.length} applied, ${r.skipped.length} already applied\n`);
-      const snapshot = postgres.snapshot;
-      if (snapshot && snapshot.outcome !== 'hit') {
-        // off the critical path: the next run of the same folder starts from here
-        const full = join(ctx.config.workspace, snapshot.file);
-        const container = ctx.identity.container('postgres');
-        ctx.later(`snapshot of ${container}`, (log) =>
-          withPathLock(full, async () => {
-            try {
-              await captureSnapshot(ctx.docker, container, p.user, full, { log });
-              if (await ctx.cache.save([snapshot.file], snapshot.key)) log.write(`postgres snapshot saved as ${snapshot.key}\n`);
-            } finally {
-              rmSync(full, { force: true });
-            }
-          }),
-        );
-      }
+      // the next run of the same folder starts from here
+      if (postgres.snapshot && postgres.snapshot.outcome !== 'hit') saveSnapshotLater(ctx, postgres.snapshot);
       return r;
     }
     const command = present(p.migrateCommand, 'migrations or migrateCommand').map((a) => substitute(a, { ...staticValues(ctx), ...postgres.runnerValues }));

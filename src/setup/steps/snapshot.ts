@@ -7,14 +7,14 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR } from '../../cache/cache.js';
+import { captureSnapshot } from '../../deps/snapshot.js';
 import { withPathLock } from '../../host/lock.js';
-import { readMigrationSet } from '../../migrate/detect.js';
 import { prefixHashes } from '../../migrate/snapshot-key.js';
 import type { MigrationSet } from '../../migrate/types.js';
 import { platformKey } from '../../tools/platform.js';
 import type { StepContext } from '../step-context.js';
 import type { SnapshotUse } from './results.js';
-import type { StepTask } from './step.js';
+import { present, type StepTask } from './step.js';
 
 /** One path for every key: @actions/cache versions an entry by its path strings, and a prefix hit must restore into the same one. */
 const SNAPSHOT_FILE = join(CACHE_DIR, 'pgdata', 'snapshot.tar');
@@ -31,8 +31,8 @@ export interface SnapshotPlan {
 
 export async function snapshotPlan(ctx: StepContext, localImage: string, task: StepTask): Promise<SnapshotPlan | undefined> {
   const pg = ctx.config.postgres;
-  if (!ctx.cache.enabled || !pg?.migrations) return undefined;
-  const set = readMigrationSet(pg.migrations);
+  const set = ctx.migrations;
+  if (!ctx.cache.enabled || !pg || !set) return undefined;
   if (set.tool === 'sql' || set.migrations.length === 0) return undefined; // no ledger to check a snapshot against
   const id = await ctx.docker.tryRun(['image', 'inspect', '--format', '{{.Id}}', localImage], { signal: task.signal });
   if (id.code !== 0) return undefined;
@@ -56,6 +56,23 @@ export async function restoreSnapshot(ctx: StepContext, plan: SnapshotPlan): Pro
       rmSync(full, { force: true });
     }
   });
+}
+
+/** Captures this run's migrated database and saves it under its key, off the critical path (up() awaits it after the graph). */
+export function saveSnapshotLater(ctx: StepContext, use: SnapshotUse): void {
+  const full = join(ctx.config.workspace, use.file);
+  const container = ctx.identity.container('postgres');
+  const user = present(ctx.config.postgres, 'postgres').user;
+  ctx.later(`snapshot of ${container}`, (log) =>
+    withPathLock(full, async () => {
+      try {
+        await captureSnapshot(ctx.docker, container, user, full, { log });
+        if (await ctx.cache.save([use.file], use.key)) log.write(`postgres snapshot saved as ${use.key}\n`);
+      } finally {
+        rmSync(full, { force: true });
+      }
+    }),
+  );
 }
 
 export function describeSnapshot(use: SnapshotUse): string {

@@ -8,9 +8,9 @@
  * tool's ledger must show the files the snapshot claims, else it is thrown away, with a warning,
  * and the database starts empty.
  */
-import { roleLabel, startContainer as start, type StartOptions } from '../../deps/container.js';
+import { roleLabel, startContainer as start, type StartedContainer, type StartOptions } from '../../deps/container.js';
 import { presetFor } from '../../deps/presets.js';
-import { resetPassword, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
+import { resetPassword, SNAPSHOT_PARENT, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
 import { ledgerShows } from '../../migrate/ledger.js';
 import type { StepContext } from '../step-context.js';
@@ -35,9 +35,9 @@ export const startContainer: StepAction<'start-container'> = {
       log: task.log,
     };
     const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image.localRef, task) : undefined;
-    let snapshot: SnapshotUse | undefined = plan && { outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, file: plan.file };
-    let started = plan && (await fromSnapshot(ctx, plan, opts, image.localRef, (use) => (snapshot = use)));
-    started ??= await start(ctx.docker, p, opts);
+    const restored = plan && (await fromSnapshot(ctx, plan, opts, image.localRef));
+    const started = restored?.started ?? (await start(ctx.docker, p, opts));
+    const snapshot = restored?.use;
     if (snapshot) task.log.write(`postgres snapshot: ${snapshot.outcome}, key ${snapshot.key}\n`);
     const runner = new URL(started.url);
     // With a cluster, link-dependency gives it its in-cluster name; without, the host's address is the only one.
@@ -52,25 +52,28 @@ export const startContainer: StepAction<'start-container'> = {
   },
 };
 
-/** PostgreSQL started on a restored snapshot, checked; undefined (and nothing left running) when there is none or it does not hold up. */
-async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOptions, localImage: string, use: (u: SnapshotUse) => void) {
+/**
+ * PostgreSQL started on a restored snapshot and checked, with what the snapshot did; no `started`
+ * (and nothing left running) when there is none or it does not hold up.
+ */
+async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOptions, localImage: string): Promise<{ started?: StartedContainer; use: SnapshotUse }> {
   const pg = present(ctx.config.postgres, 'postgres');
-  let found: Awaited<ReturnType<typeof restoreSnapshot>>;
+  const miss = (why?: string): { use: SnapshotUse } => ({ use: { outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, file: plan.file, ...(why ? { why } : {}) } });
+  let restored: Awaited<ReturnType<typeof restoreSnapshot>>;
   try {
-    found = await restoreSnapshot(ctx, plan);
+    restored = await restoreSnapshot(ctx, plan);
   } catch (err) {
     ctx.services.logger.warn(`postgres snapshot could not be restored, starting empty: ${errorMessage(err)}`);
-    return undefined;
+    return miss();
   }
-  if (!found) return undefined;
-  const restored = found;
+  if (!restored) return miss();
   const p = presetFor('postgres', ctx.config, localImage, ctx.postgresPassword);
   try {
     const started = await start(ctx.docker, p, {
       ...opts,
       restore: {
         archive: restored.archive,
-        into: SNAPSHOT_PGDATA.slice(0, SNAPSHOT_PGDATA.lastIndexOf('/')),
+        into: SNAPSHOT_PARENT,
         env: { PGDATA: SNAPSHOT_PGDATA },
         prepare: () => resetPassword(ctx.docker, opts.name, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log, timeoutMs: ctx.readyTimeoutMs }),
       },
@@ -85,12 +88,10 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOpt
       await client.end().catch(() => {});
     }
     const newFiles = plan.set.migrations.length - restored.files;
-    use({ outcome: newFiles === 0 ? 'hit' : 'prefix', key: plan.key, restored: restored.key, newFiles, file: plan.file });
-    return started;
+    return { started, use: { outcome: newFiles === 0 ? 'hit' : 'prefix', key: plan.key, restored: restored.key, newFiles, file: plan.file } };
   } catch (err) {
     ctx.services.logger.warn(`postgres snapshot ${restored.key} was not used, starting empty: ${errorMessage(err)}`);
-    use({ outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, why: errorMessage(err).split('\n')[0], file: plan.file });
     await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }));
-    return undefined;
+    return miss(errorMessage(err).split('\n')[0]);
   }
 }
