@@ -33,8 +33,10 @@ export class HttpError extends Error {
 
 type Attempt<T> = (response: Response, signal: AbortSignal) => Promise<T>;
 
-/** A failure that another attempt cannot fix (a 404, a body that is not what we asked for). */
-const finalFailures = new WeakSet<object>();
+/** Worth another attempt: no answer at all (a refused connection, a timeout), a 5xx or a 429. A 404 or a bad body is not. */
+function retryable(err: unknown): boolean {
+  return err instanceof HttpError && (err.status === undefined || err.status >= 500 || err.status === 429);
+}
 
 async function withRetries<T>(url: string, policy: RetryPolicy, signal: AbortSignal | undefined, use: Attempt<T>): Promise<T> {
   const once = async (): Promise<T> => {
@@ -46,8 +48,6 @@ async function withRetries<T>(url: string, policy: RetryPolicy, signal: AbortSig
         await response.body?.cancel();
         const failed = new HttpError(`GET ${url}: HTTP ${response.status} ${response.statusText}`.trim(), response.status);
         failed.retryAfter = Number(response.headers.get('retry-after')) || undefined;
-        // 404 and other client errors: retrying cannot help; 5xx and 429 may pass
-        if (response.status < 500 && response.status !== 429) finalFailures.add(failed);
         throw failed;
       }
       return await use(response, both);
@@ -56,7 +56,6 @@ async function withRetries<T>(url: string, policy: RetryPolicy, signal: AbortSig
       if (timeout.aborted) throw new HttpError(`GET ${url}: no complete answer within ${policy.timeoutMs / 1000} s`, undefined, { cause: err });
       // fetch reports refused and reset connections as TypeError("fetch failed"): worth another try, like a 503
       if (err instanceof TypeError) throw new HttpError(`GET ${url}: ${describeNetworkError(err)}`, undefined, { cause: err });
-      finalFailures.add(err as object);
       throw err;
     }
   };
@@ -66,7 +65,7 @@ async function withRetries<T>(url: string, policy: RetryPolicy, signal: AbortSig
       intervalMs: policy.backoffMs,
       factor: 2,
       attempts: policy.attempts,
-      isFinal: (err) => typeof err === 'object' && err !== null && finalFailures.has(err),
+      isFinal: (err) => !retryable(err),
       pauseFor: (err) => (err instanceof HttpError && err.retryAfter ? Math.min(err.retryAfter * 1000, 30_000) : undefined),
     });
   } catch (err) {
