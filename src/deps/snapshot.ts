@@ -2,7 +2,7 @@
  * Snapshots of a migrated PostgreSQL, for `placement: docker`: the data directory as a base
  * backup of the running server (`pg_basebackup`, as the image's superuser over its socket, which
  * the image's pg_hba trusts for replication), packed inside the container and copied out; and on
- * a later run restored into a new container before it starts. The snapshot keeps the role's old
+ * a later run unpacked into a volume that a new container starts on. The snapshot keeps the role's old
  * password hash; before anyone is handed a URL the role gets this run's password, over the
  * socket, so only this run's URL opens it.
  */
@@ -12,13 +12,13 @@ import type { Call } from '../core/log.js';
 import { poll } from '../core/poll.js';
 import type { Docker } from '../docker/docker.js';
 
-/** Where the restored data lives in the container: outside the image's data volume, beside it. */
-export const SNAPSHOT_PARENT = '/var/lib/postgresql';
+/** Where the restored data is mounted (a volume of its own, not the image's data volume); the archive's one folder is the data directory. */
+export const SNAPSHOT_MOUNT = '/var/lib/postgresql/ds-e2e-restore';
 const FOLDER = 'ds-e2e-snapshot';
-export const SNAPSHOT_PGDATA = `${SNAPSHOT_PARENT}/${FOLDER}`;
+export const SNAPSHOT_PGDATA = `${SNAPSHOT_MOUNT}/${FOLDER}`;
 const WORK = `/tmp/${FOLDER}`;
 
-/** A base backup of the running server, as a tar of one folder (FOLDER, restored under SNAPSHOT_PARENT), written to `file` on the host. */
+/** A base backup of the running server, as a tar of one folder (FOLDER, unpacked under SNAPSHOT_MOUNT), written to `file` on the host. */
 export async function captureSnapshot(docker: Docker, container: string, user: string, file: string, call: Call = {}): Promise<void> {
   const packed = `${WORK}.tar`;
   // as the image's postgres user, so the files keep the owner the server needs

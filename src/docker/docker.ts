@@ -19,6 +19,10 @@ export interface RunContainer {
   /** Other names the container answers to on `network`. */
   aliases?: string[];
   entrypoint?: string;
+  /** Paths that get an anonymous volume each (removed with the container: `rm --volumes`). */
+  volumes?: string[];
+  /** A container whose volumes this one mounts too, at the same paths. */
+  volumesFrom?: string;
   /** Arguments after the image: its command. */
   command?: string[];
   args?: string[];
@@ -102,22 +106,13 @@ export class Docker {
     await this.runner.run(this.engine, ['start', container], call);
   }
 
-  /**
-   * Extracts a tar archive into a folder of the container, keeping the numeric owners and modes it
-   * records. Not `--archive`: that maps the owners' names through the host's users (seen on Docker
-   * 20.10: postgres 100 in the image became the host's postgres, 101).
-   */
-  async copyIn(container: string, folder: string, tar: Buffer, call: Call = {}): Promise<void> {
-    await this.runner.run(this.engine, ['cp', '-', `${container}:${folder}`], { ...call, input: tar });
-  }
-
   /** A file of the container, to a path on the host. */
   async copyOut(container: string, file: string, to: string, call: Call = {}): Promise<void> {
     await this.runner.run(this.engine, ['cp', `${container}:${file}`, to], call);
   }
 
   /** A command in a running container, arguments as an array; stdin when given. */
-  exec(container: string, args: string[], call: Call & { input?: string; user?: string; allowFailure?: boolean } = {}) {
+  exec(container: string, args: string[], call: Call & { input?: string | Buffer; user?: string; allowFailure?: boolean } = {}) {
     const user = call.user ? ['--user', call.user] : [];
     return this.runner.run(this.engine, ['exec', ...(call.input !== undefined ? ['--interactive'] : []), ...user, container, ...args], {
       signal: call.signal,
@@ -134,6 +129,8 @@ export class Docker {
     if (spec.network) args.push('--network', spec.network);
     for (const a of spec.aliases ?? []) args.push('--network-alias', a);
     if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);
+    for (const v of spec.volumes ?? []) args.push('--volume', v);
+    if (spec.volumesFrom) args.push('--volumes-from', spec.volumesFrom);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.env ?? {})) {
       args.push('--env', k);

@@ -10,7 +10,7 @@
  */
 import { roleLabel, startContainer as start, type StartedContainer, type StartOptions } from '../../deps/container.js';
 import { presetFor } from '../../deps/presets.js';
-import { resetPassword, SNAPSHOT_PARENT, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
+import { resetPassword, SNAPSHOT_MOUNT, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
 import { ledgerShows } from '../../migrate/ledger.js';
 import type { StepContext } from '../step-context.js';
@@ -54,30 +54,40 @@ export const startContainer: StepAction<'start-container'> = {
 
 /**
  * PostgreSQL started on a restored snapshot and checked, with what the snapshot did; no `started`
- * (and nothing left running) when there is none or it does not hold up.
+ * (and nothing left running) when it does not hold up. The cache restore runs beside the start
+ * of the network holder; on a miss the database starts empty in the same containers.
  */
 async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOptions, localImage: string): Promise<{ started?: StartedContainer; use: SnapshotUse }> {
   const pg = present(ctx.config.postgres, 'postgres');
   const miss = (why?: string): { use: SnapshotUse } => ({ use: { outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, file: plan.file, ...(why ? { why } : {}) } });
-  let restored: Awaited<ReturnType<typeof restoreSnapshot>>;
-  try {
-    restored = await restoreSnapshot(ctx, plan);
-  } catch (err) {
+  const restoring = restoreSnapshot(ctx, plan).catch((err: unknown) => {
     ctx.services.logger.warn(`postgres snapshot could not be restored, starting empty: ${errorMessage(err)}`);
-    return miss();
-  }
-  if (!restored) return miss();
+    return undefined;
+  });
   const p = presetFor('postgres', ctx.config, localImage, ctx.postgresPassword);
+  let started: StartedContainer | undefined;
   try {
-    const started = await start(ctx.docker, p, {
+    started = await start(ctx.docker, p, {
       ...opts,
       restore: {
-        archive: restored.archive,
-        into: SNAPSHOT_PARENT,
-        env: { PGDATA: SNAPSHOT_PGDATA },
-        prepare: () => resetPassword(ctx.docker, opts.name, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log, timeoutMs: ctx.readyTimeoutMs }),
+        mount: SNAPSHOT_MOUNT,
+        fetch: restoring.then((r) =>
+          r && {
+            archive: r.archive,
+            env: { PGDATA: SNAPSHOT_PGDATA },
+            prepare: () => resetPassword(ctx.docker, opts.name, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log, timeoutMs: ctx.readyTimeoutMs }),
+          },
+        ),
       },
     });
+  } catch (err) {
+    const restored = await restoring;
+    if (!restored) throw err; // an empty start that failed is the step's failure
+    return dropSnapshot(ctx, opts, restored.key, err, miss);
+  }
+  const restored = await restoring;
+  if (!restored) return { started, use: miss().use };
+  try {
     const { default: pgLib } = await import('pg');
     const client = new pgLib.Client({ connectionString: started.url });
     client.on('error', () => {});
@@ -87,11 +97,16 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOpt
     } finally {
       await client.end().catch(() => {});
     }
-    const newFiles = plan.set.migrations.length - restored.files;
-    return { started, use: { outcome: newFiles === 0 ? 'hit' : 'prefix', key: plan.key, restored: restored.key, newFiles, file: plan.file } };
   } catch (err) {
-    ctx.services.logger.warn(`postgres snapshot ${restored.key} was not used, starting empty: ${errorMessage(err)}`);
-    await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }));
-    return miss(errorMessage(err).split('\n')[0]);
+    return dropSnapshot(ctx, opts, restored.key, err, miss);
   }
+  const newFiles = plan.set.migrations.length - restored.files;
+  return { started, use: { outcome: newFiles === 0 ? 'hit' : 'prefix', key: plan.key, restored: restored.key, newFiles, file: plan.file } };
+}
+
+/** A snapshot that did not hold up: warned about, its containers removed, so the cold path starts clean. */
+async function dropSnapshot(ctx: StepContext, opts: StartOptions, key: string, err: unknown, miss: (why?: string) => { use: SnapshotUse }): Promise<{ use: SnapshotUse }> {
+  ctx.services.logger.warn(`postgres snapshot ${key} was not used, starting empty: ${errorMessage(err)}`);
+  await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }));
+  return miss(errorMessage(err).split('\n')[0]);
 }
