@@ -95,6 +95,12 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
     yaml: 'name: api\nimages:\n  data-store: { context: . }\n  data_store: { context: . }\n',
     expect: ['images.data_store', 'duplicate name', 'IMAGE_DATA_STORE'],
   },
+  {
+    case: 'an exposed service named like a dependency',
+    yaml: 'name: api\ncluster: {}\ndeploy: { manifests: [m.yaml], expose: { postgres: { service: db, port: 5432 } } }\n',
+    files: { 'm.yaml': 'kind: ConfigMap\n' },
+    expect: ['deploy.expose', '"postgres" and "redis" are the dependencies\' names in the endpoints output'],
+  },
   { case: 'an empty file', yaml: '\n  \n', expect: ['the file is empty'] },
   { case: 'a file that is only a comment', yaml: '# nothing here\n', expect: ['the file is empty'] },
   { case: 'a file that is not YAML at all', yaml: 'name: [unclosed\n\t: {\n', expect: ['not valid YAML'] },

@@ -73,11 +73,19 @@ describe('no-cluster environment, run as a runner runs the action', () => {
   test('writes the outputs and exports the URLs', () => {
     expect(outputs['postgres-url']).toMatch(/^postgres:\/\/slm_user:[A-Za-z0-9_-]+@127\.0\.0\.1:\d+\/action_history$/);
     expect(outputs['redis-url']).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
-    expect(JSON.parse(outputs.endpoints)).toEqual({});
+    expect(JSON.parse(outputs.endpoints)).toEqual({ postgres: outputs['postgres-url'], redis: outputs['redis-url'] });
     expect(outputs['diagnostics-dir']).toContain(leg.runner.dir);
     const exported = leg.runner.exported();
     expect(exported.POSTGRES_URL).toBe(outputs['postgres-url']);
     expect(exported.REDIS_URL).toBe(outputs['redis-url']);
+    expect(JSON.parse(exported.E2E_ENDPOINTS)).toEqual(JSON.parse(outputs.endpoints));
+  });
+
+  test('the password is in the log only where it is masked', () => {
+    const password = new URL(outputs['postgres-url']).password;
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const lines = `${leg.main.stdout}\n${leg.main.stderr}`.split('\n').filter((l) => l.includes(password));
+    expect(lines).toEqual([`::add-mask::${password}`]);
   });
 
   test('the migrations are applied: tables, functions and indexes; no Down section ran', async () => {
@@ -136,6 +144,9 @@ describe('ds-e2e-setup up and down', () => {
     const up = await runCli(['up', '-c', 'e2e.yaml', '--dotenv', '.env.e2e'], { cwd: ws.dir, env });
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/^POSTGRES_URL=postgres:\/\//m);
+    const endpoints = JSON.parse(/^E2E_ENDPOINTS=(.*)$/m.exec(up.stdout)?.[1] ?? '{}') as Record<string, string>;
+    expect(Object.keys(endpoints)).toEqual(['postgres', 'redis']);
+    expect(endpoints.postgres).toBe(/^POSTGRES_URL=(.*)$/m.exec(up.stdout)?.[1]);
     expect(readFileSync(join(ws.dir, '.env.e2e'), 'utf8')).toBe(up.stdout);
     const labels = { 'io.github.ds-e2e-setup.env': 'it' };
     expect(leftovers(labels).containers.length).toBe(4); // two dependencies, each with its network holder

@@ -106,6 +106,8 @@ const deploy = z.strictObject({
     .default({})
     // each gets a NodePort from the static band, which has room for 76 (kube/node-ports.ts)
     .refine((e) => Object.keys(e).length <= 64, { error: 'at most 64 services can be exposed' })
+    // the `endpoints` output names the dependencies by these keys, beside the exposed services
+    .refine((e) => !Object.keys(e).some((k) => k === 'postgres' || k === 'redis'), { error: '"postgres" and "redis" are the dependencies\' names in the endpoints output; name the service otherwise' })
     .describe('Each becomes http://127.0.0.1:<free host port>.'),
 });
 

@@ -51,11 +51,7 @@ export function renderSummary(run: RunRecord, mask: (text: string) => string): s
     lines.push('<details><summary>cache keys</summary>', '', ...run.cache.map((e) => `- ${e.result}: \`${e.key}\`${e.matched && e.matched !== e.key ? ` (from \`${e.matched}\`)` : ''}`), '', '</details>', '');
   }
 
-  const endpoints: [string, string][] = [
-    ...Object.entries(run.outputs.endpoints),
-    ...(run.outputs.postgresUrl ? [['postgres', run.outputs.postgresUrl] as [string, string]] : []),
-    ...(run.outputs.redisUrl ? [['redis', run.outputs.redisUrl] as [string, string]] : []),
-  ];
+  const endpoints = Object.entries(run.outputs.endpoints);
   if (endpoints.length > 0) {
     lines.push('| endpoint | URL |', '| --- | --- |', ...endpoints.map(([n, u]) => `| ${n} | \`${u}\` |`), '');
   }

@@ -131,6 +131,9 @@ function gatherOutputs(config: Config, identity: Identity, planned: readonly Pla
   }
   for (const r of resultsOfKind(planned, results, 'ready')) Object.assign(outputs.endpoints, r.endpoints);
   outputs.serviceUrl = Object.values(outputs.endpoints)[0];
+  // every address the job can reach: the exposed services, then the dependencies
+  if (outputs.postgresUrl) outputs.endpoints.postgres = outputs.postgresUrl;
+  if (outputs.redisUrl) outputs.endpoints.redis = outputs.redisUrl;
   return outputs;
 }
 
@@ -169,6 +172,8 @@ export function exportedEnv(o: Outputs): Record<string, string> {
   if (o.postgresUrl) env.POSTGRES_URL = o.postgresUrl;
   if (o.redisUrl) env.REDIS_URL = o.redisUrl;
   for (const [name, url] of Object.entries(o.endpoints)) env[`${envKey(name)}_URL`] ??= url;
+  // all of them in one variable, as the `endpoints` output, for tests that read a map
+  if (Object.keys(o.endpoints).length > 0) env.E2E_ENDPOINTS = JSON.stringify(o.endpoints);
   for (const [name, tag] of Object.entries(o.images)) env[`IMAGE_${envKey(name)}`] = tag;
   return env;
 }
