@@ -21,18 +21,19 @@ describe('plan', () => {
     expect(r.stdout).toMatch(/^cluster\s+32s\s+install:kind, install:kubectl, pull:node-image/m);
     expect(r.stdout).toMatch(/^nodes\s+28s\s+cluster\s*$/m);
     expect(r.stdout).toMatch(/^ready\s+30s\s+deploy, nodes/m);
-    expect(r.stdout).toMatch(/^build:datastorage\s+30s\s+-$/m);
+    expect(r.stdout).toMatch(/^build:datastorage\s+30s\s+preflight$/m);
     expect(r.stdout).toMatch(/^load:datastorage\s+20s\s+build:datastorage, cluster$/m);
-    expect(r.stdout).toContain('critical path (*): pull:node-image -> cluster -> preload:postgres -> postgres -> migrate -> deploy -> ready');
+    expect(r.stdout).toContain('critical path (*): preflight -> pull:node-image -> cluster -> preload:postgres -> postgres -> migrate -> deploy -> ready');
     expect(r.stdout).toMatch(/estimated wall time: 197s \(one after another: \d+s\)/);
   });
 
-  test('builds and dependency containers start at t=0; migrations need only PostgreSQL', () => {
+  test('builds, pulls and installs start once the host check passed; migrations need only PostgreSQL', () => {
     const c = loadConfig('examples/datastorage/e2e.yaml', { workspace: ROOT });
     c.postgres!.placement = 'docker';
     c.redis!.placement = 'docker';
     const tasks = Object.fromEntries(planTasks(c).map((t) => [t.id, t]));
-    expect(tasks['build:datastorage'].needs).toEqual([]);
+    expect(tasks.preflight.needs).toEqual([]);
+    for (const id of ['build:datastorage', 'pull:postgres', 'pull:redis', 'pull:node-image', 'install:kind', 'install:kubectl']) expect(tasks[id].needs).toEqual(['preflight']);
     expect(tasks['build:datastorage'].slot).toBe('build');
     expect(tasks.postgres.needs).toEqual(['pull:postgres']);
     expect(tasks.migrate.needs).toEqual(['postgres']);
@@ -53,6 +54,6 @@ describe('plan', () => {
 
   test('no cluster: no tool installs, no cluster tasks', () => {
     const c = loadConfig('examples/datastorage/integration.yaml', { workspace: ROOT });
-    expect(planTasks(c).map((t) => t.id)).toEqual(['pull:postgres', 'postgres', 'pull:redis', 'redis', 'migrate']);
+    expect(planTasks(c).map((t) => t.id)).toEqual(['preflight', 'pull:postgres', 'postgres', 'pull:redis', 'redis', 'migrate']);
   });
 });

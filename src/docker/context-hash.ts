@@ -68,3 +68,8 @@ export function contextFiles(context: string): string[] {
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** The bytes a build of this context sends: the files `.dockerignore` keeps (sizes as stat reports them). */
+export function contextBytes(context: string): number {
+  return contextFiles(context).reduce((sum, f) => sum + lstatSync(join(context, f)).size, 0);
+}

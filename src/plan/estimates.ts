@@ -6,6 +6,7 @@
  * for tasks that the one-script setup did not have as separate steps.
  */
 export const ESTIMATE_SECONDS = {
+  preflight: 0.1, // (ours) one `docker info`, a statfs and /proc/sys reads, measured at 40-90 ms
   'install-tool': 3, // (ours) a tool-cache miss: download and verify one binary
   'pull-node-image': 5, // (ours) split out of the seed's 60 s cluster creation, so it can come from the cache
   // The seed's 60 s "create kind cluster", split in two: `kind create cluster` without --wait

@@ -3,7 +3,8 @@
  * hands each step its inputs. It decides nothing about how commands run; `setup/steps/` holds
  * one action per step kind.
  *
- * The shape follows the inputs, not phases: builds and dependency containers start at t=0,
+ * The shape follows the inputs, not phases: builds and dependency containers start as soon as
+ * the host check (`preflight`, tens of milliseconds) has passed,
  * the migrations need only PostgreSQL, loads need their image and the cluster. This is also the
  * one place that decides a dependency's placement: `start-in-cluster` or `start-container`.
  */
@@ -17,6 +18,7 @@ export type Dependency = 'postgres' | 'redis';
  * and the engine refuses a read that has no edge.
  */
 export type Step =
+  | { kind: 'preflight' }
   | { kind: 'install-tool'; tool: 'kind' | 'kubectl' }
   | { kind: 'pull-node-image' }
   | { kind: 'create-cluster'; fromNodeImage: string }
@@ -52,13 +54,17 @@ export function planTasks(config: Config): PlannedTask[] {
     return id;
   };
 
+  // Every download and build waits for the host check, so too little disk stops the run before any.
+  const preflight = add('preflight', [], { kind: 'preflight' }, 'preflight');
+  const first = [preflight];
+
   let cluster: string | undefined;
   let nodes: string | undefined;
   let namespace: string | undefined;
   if (config.cluster) {
-    const kind = add('install:kind', [], { kind: 'install-tool', tool: 'kind' }, 'install-tool');
-    const kubectl = add('install:kubectl', [], { kind: 'install-tool', tool: 'kubectl' }, 'install-tool');
-    const node = add('pull:node-image', [], { kind: 'pull-node-image' }, 'pull-node-image');
+    const kind = add('install:kind', first, { kind: 'install-tool', tool: 'kind' }, 'install-tool');
+    const kubectl = add('install:kubectl', first, { kind: 'install-tool', tool: 'kubectl' }, 'install-tool');
+    const node = add('pull:node-image', first, { kind: 'pull-node-image' }, 'pull-node-image');
     // `cluster` ends when the API server answers: objects can be applied while nodes come up;
     // `nodes` (every node Ready, CoreDNS rolled out) is waited for only at the end, by `ready`
     cluster = add('cluster', [kind, kubectl, node], { kind: 'create-cluster', fromNodeImage: node }, 'create-cluster');
@@ -68,7 +74,7 @@ export function planTasks(config: Config): PlannedTask[] {
 
   const loads: string[] = [];
   for (const image of Object.keys(config.images)) {
-    const build = add(`build:${image}`, [], { kind: 'build-image', image }, 'build-image', 'build');
+    const build = add(`build:${image}`, first, { kind: 'build-image', image }, 'build-image', 'build');
     if (cluster) loads.push(add(`load:${image}`, [build, cluster], { kind: 'load-image', image, fromBuild: build }, 'load-image'));
   }
 
@@ -78,7 +84,7 @@ export function planTasks(config: Config): PlannedTask[] {
   for (const dep of ['postgres', 'redis'] as const) {
     const spec = config[dep];
     if (!spec) continue;
-    const pull = add(`pull:${dep}`, [], { kind: 'pull-image', dep }, 'pull-image');
+    const pull = add(`pull:${dep}`, first, { kind: 'pull-image', dep }, 'pull-image');
     let up: string;
     if (spec.placement === 'cluster' && cluster && namespace) {
       const preload = add(`preload:${dep}`, [pull, cluster], { kind: 'preload-image', dep, fromPull: pull }, 'preload-image');

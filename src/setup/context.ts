@@ -25,6 +25,8 @@ export interface Outputs {
   diagnosticsDir: string;
   /** What the PostgreSQL snapshot did: "snapshot hit", "prefix hit (N new files)" or "miss", with the key. */
   postgresSnapshot?: string;
+  /** The host check's findings (disk, cgroup, inotify). */
+  preflight: string[];
 }
 
 /** What `post` and `down` need to find and remove exactly what this leg made. */

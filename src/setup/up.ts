@@ -122,6 +122,7 @@ function gatherOutputs(config: Config, identity: Identity, planned: readonly Pla
     endpoints: {},
     images: {},
     diagnosticsDir: identity.diagnosticsDir,
+    preflight: resultsOfKind(planned, results, 'preflight').flatMap((r) => r.findings),
   };
   for (const b of resultsOfKind(planned, results, 'build-image')) outputs.images[b.name] = b.tag;
   for (const d of [...resultsOfKind(planned, results, 'start-container'), ...resultsOfKind(planned, results, 'start-in-cluster')]) {

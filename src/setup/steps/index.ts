@@ -14,6 +14,7 @@ import { linkDependency } from './link-dependency.js';
 import { loadImage } from './load-image.js';
 import { migrate } from './migrate.js';
 import { nodesReady } from './nodes-ready.js';
+import { preflight } from './preflight.js';
 import { preloadImage } from './preload-image.js';
 import { pullImage } from './pull-image.js';
 import { pullNodeImage } from './pull-node-image.js';
@@ -24,6 +25,7 @@ import { startInCluster } from './start-in-cluster.js';
 import type { StepAction, StepTask } from './step.js';
 
 export const STEP_ACTIONS = {
+  preflight,
   'install-tool': installTool,
   'pull-node-image': pullNodeImage,
   'create-cluster': createCluster,

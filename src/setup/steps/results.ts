@@ -51,6 +51,8 @@ export interface RunningDependency {
 }
 
 export interface StepResults {
+  /** What the host check found, one line each, for the summary. */
+  preflight: { findings: string[] };
   'install-tool': { tool: 'kind' | 'kubectl'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
   'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean };

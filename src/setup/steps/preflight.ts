@@ -1,0 +1,125 @@
+/**
+ * The host, checked at t = 0 before anything is downloaded or built (every download and build
+ * waits for this step, which asks the engine one `docker info`):
+ * - free disk under the engine's data root against what this run will write: too little is an
+ *   error naming both numbers;
+ * - with a cluster, the cgroup version its Kubernetes needs: a mismatch is an error naming both;
+ * - with a cluster, the inotify limits kind needs for the clusters on this host: raised when this
+ *   process may (root writes /proc/sys; else passwordless `sudo -n sysctl`), else a warning with
+ *   the command to run.
+ * Each finding goes into the job summary. The rules and their sources are in host/preflight.ts.
+ */
+import { contextBytes } from '../../docker/context-hash.js';
+import { errorMessage } from '../../core/errors.js';
+import {
+  ALLOWANCE,
+  cgroupProblem,
+  diskNeed,
+  formatBytes,
+  freeBytes,
+  inotifyShortfall,
+  readInotify,
+  sysctlCommand,
+  writeSysctls,
+  type InotifyKey,
+} from '../../host/preflight.js';
+import type { StepContext } from '../step-context.js';
+import type { StepAction, StepTask } from './step.js';
+
+/** The label kind puts on every node container (kind pkg/cluster/internal/providers/docker/constants.go: clusterLabelKey). */
+const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
+
+export class PreflightError extends Error {}
+
+interface EngineInfo {
+  rootDir?: string;
+  cgroupVersion?: string;
+}
+
+export const preflight: StepAction<'preflight'> = {
+  kind: 'preflight',
+  async run(_input, ctx, task) {
+    const findings: string[] = [];
+    const say = (m: string): void => {
+      findings.push(m);
+      task.log.write(`${m}\n`);
+    };
+    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, task), diskParts(ctx, task), ctx.cluster ? clustersOnHost(ctx, task) : Promise.resolve(0)]);
+
+    const need = diskNeed(parts);
+    const free = info.rootDir ? freeBytes(info.rootDir) : undefined;
+    const detail = Object.entries(need.parts).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ');
+    if (free === undefined) say(`disk: not checked (${info.rootDir ? `${info.rootDir} cannot be read from here` : 'the engine did not say where it keeps its data'}); this run needs about ${formatBytes(need.total)}`);
+    else if (free < need.total) {
+      throw new PreflightError(`not enough disk under ${info.rootDir}: ${formatBytes(free)} (${free} bytes) free, this run needs about ${formatBytes(need.total)} (${need.total} bytes): ${detail}. Free space (docker system prune) or use a larger runner.`);
+    } else say(`disk: ${formatBytes(free)} free under ${info.rootDir}, about ${formatBytes(need.total)} needed${detail ? ` (${detail})` : ''}`);
+
+    if (ctx.cluster) {
+      const kubernetes = ctx.config.cluster?.kubernetes;
+      const problem = cgroupProblem(kubernetes, info.cgroupVersion);
+      if (problem) throw new PreflightError(problem);
+      say(`cgroup: v${info.cgroupVersion ?? '?'} for Kubernetes ${kubernetes ?? '(version unknown: the node image does not say)'}`);
+      say(await inotify(ctx, task, clusters));
+    }
+    return { findings };
+  },
+};
+
+async function engineInfo(ctx: StepContext, task: StepTask): Promise<EngineInfo> {
+  const r = await ctx.docker.tryRun(['info', '--format', '{{json .}}'], { signal: task.signal });
+  if (r.code !== 0) return {};
+  try {
+    const j = JSON.parse(r.stdout) as Record<string, unknown> & { store?: { graphRoot?: string }; host?: { cgroupVersion?: string } };
+    // docker: moby api/types/system/info.go (DockerRootDir, CgroupVersion "1"|"2"); podman: store.graphRoot, host.cgroupVersion "v1"|"v2"
+    if (ctx.docker.engine === 'podman') return { rootDir: j.store?.graphRoot, cgroupVersion: j.host?.cgroupVersion?.replace(/^v/, '') };
+    return { rootDir: typeof j.DockerRootDir === 'string' ? j.DockerRootDir : undefined, cgroupVersion: typeof j.CgroupVersion === 'string' ? j.CgroupVersion : undefined };
+  } catch {
+    return {};
+  }
+}
+
+/** What this run writes under the data root: what is already there costs nothing. */
+async function diskParts(ctx: StepContext, task: StepTask): Promise<Record<string, number>> {
+  const parts: Record<string, number> = {};
+  const missing = async (ref: string): Promise<boolean> => !(await ctx.docker.imageExists(ref, { signal: task.signal }));
+  const checks: Promise<void>[] = [];
+  const node = ctx.config.cluster?.nodeImage;
+  if (node) checks.push(missing(node).then((m) => void (m && (parts['node image'] = ALLOWANCE.nodeImage))));
+  for (const dep of ['postgres', 'redis'] as const) {
+    const image = ctx.config[dep]?.image;
+    if (image) checks.push(missing(image).then((m) => void (m && (parts[`image ${image}`] = ALLOWANCE.dependencyImage))));
+  }
+  for (const [name, image] of Object.entries(ctx.config.images)) parts[`build ${name}`] = contextBytes(image.context) + ALLOWANCE.buildLayers;
+  await Promise.all(checks);
+  return parts;
+}
+
+/** kind clusters on this host, this one included. */
+async function clustersOnHost(ctx: StepContext, task: StepTask): Promise<number> {
+  const r = await ctx.docker.tryRun(['ps', '--all', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`], { signal: task.signal });
+  const names = new Set(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+  names.add(ctx.identity.clusterName);
+  return names.size;
+}
+
+async function inotify(ctx: StepContext, task: StepTask, clusters: number): Promise<string> {
+  const short = inotifyShortfall(readInotify(), clusters);
+  const list = (v: Partial<Record<InotifyKey, number>>): string => Object.entries(v).map(([k, n]) => `${k}=${n}`).join(' ');
+  if (Object.keys(short).length === 0) return `inotify: enough for ${clusters} cluster(s)`;
+  if (process.getuid?.() === 0) {
+    try {
+      writeSysctls(short);
+      return `inotify: raised ${list(short)} for ${clusters} cluster(s)`;
+    } catch (err) {
+      return warn(ctx, `inotify: could not raise ${list(short)} (${errorMessage(err)}); run: ${sysctlCommand(short).join(' ')}`);
+    }
+  }
+  const sudo = await ctx.services.runner.run('sudo', ['-n', 'sysctl', '-w', ...sysctlCommand(short).slice(3)], { signal: task.signal, allowFailure: true }).catch(() => undefined);
+  if (sudo?.code === 0) return `inotify: raised ${list(short)} for ${clusters} cluster(s) (sudo)`;
+  return warn(ctx, `inotify: ${list(short)} are needed for ${clusters} cluster(s) and this process may not raise them; run: ${sysctlCommand(short).join(' ')}`);
+}
+
+function warn(ctx: StepContext, m: string): string {
+  ctx.services.logger.warn(m);
+  return m;
+}
