@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentPlatform } from '../src/tools/platform.js';
@@ -46,6 +46,28 @@ describe('the action', () => {
     );
     const path = readFileSync(runner.path, 'utf8').trim().split('\n');
     expect(path).toEqual(expect.arrayContaining([join(temp, 'tc', 'kind', '0.99.9', platform.arch), join(temp, 'tc', 'kubectl', '1.34.7', platform.arch)]));
+    await runAction('post', runner.postEnv({}));
+  });
+
+  test('too little disk for the run stops it in preflight, naming both numbers, before any download or build', async () => {
+    const runner = new RunnerFiles();
+    const ws = makeWorkspace({ 'e2e.yaml': 'name: disk\ncluster: {}\nimages:\n  api: { context: api }\n', 'api/Dockerfile': 'FROM scratch\n' });
+    // a sparse file of 1 TiB: the context's size as docker would send it, more than this disk holds
+    writeFileSync(join(ws.dir, 'api', 'big.bin'), '');
+    truncateSync(join(ws.dir, 'api', 'big.bin'), 2 ** 40);
+    const r = await runAction(
+      'main',
+      runner.processEnv(
+        { config: 'e2e.yaml', 'kind-url': mirror.kindUrl, 'kubectl-url': mirror.kubectlUrl, cache: 'false', 'node-image': 'ds-e2e-test/kind-node:standin-2' },
+        { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: join(temp, 'tc') },
+      ),
+    );
+    ws.remove();
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/::error::task "preflight" failed.*not enough disk under \/\S+: [\d.]+ \w+ \(\d+ bytes\) free, this run needs about 1\.0 TiB \(\d+ bytes\)/);
+    expect(mirror.requests).toEqual([]);
+    const timings = JSON.parse(runner.outputs().timings) as { task: string; start: string | null }[];
+    expect(timings.filter((t) => t.start !== null).map((t) => t.task)).toEqual(['preflight']);
     await runAction('post', runner.postEnv({}));
   });
 

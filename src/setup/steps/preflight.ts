@@ -21,8 +21,8 @@ import {
   readInotify,
   sysctlCommand,
   writeSysctls,
-  type InotifyKey,
 } from '../../host/preflight.js';
+import type { CommandRunner } from '../../exec/runner.js';
 import type { StepContext } from '../step-context.js';
 import type { StepAction, StepTask } from './step.js';
 
@@ -59,7 +59,9 @@ export const preflight: StepAction<'preflight'> = {
       const problem = cgroupProblem(kubernetes, info.cgroupVersion);
       if (problem) throw new PreflightError(problem);
       say(`cgroup: v${info.cgroupVersion ?? '?'} for Kubernetes ${kubernetes ?? '(version unknown: the node image does not say)'}`);
-      say(await inotify(ctx, task, clusters));
+      const limits = await inotifyFinding(ctx.services.runner, clusters, task.signal);
+      if (limits.warn) ctx.services.logger.warn(limits.message);
+      say(limits.message);
     }
     return { findings };
   },
@@ -102,24 +104,24 @@ async function clustersOnHost(ctx: StepContext, task: StepTask): Promise<number>
   return names.size;
 }
 
-async function inotify(ctx: StepContext, task: StepTask, clusters: number): Promise<string> {
+/**
+ * The inotify finding for `clusters` clusters: enough, raised (root through /proc/sys, else
+ * passwordless `sudo -n sysctl -w`), or, with `warn`, the command the user must run.
+ */
+export async function inotifyFinding(runner: CommandRunner, clusters: number, signal?: AbortSignal): Promise<{ message: string; warn: boolean }> {
   const short = inotifyShortfall(readInotify(), clusters);
-  const list = (v: Partial<Record<InotifyKey, number>>): string => Object.entries(v).map(([k, n]) => `${k}=${n}`).join(' ');
-  if (Object.keys(short).length === 0) return `inotify: enough for ${clusters} cluster(s)`;
+  const list = Object.entries(short).map(([k, n]) => `${k}=${n}`).join(' ');
+  const command = sysctlCommand(short).join(' ');
+  if (Object.keys(short).length === 0) return { message: `inotify: enough for ${clusters} cluster(s)`, warn: false };
   if (process.getuid?.() === 0) {
     try {
       writeSysctls(short);
-      return `inotify: raised ${list(short)} for ${clusters} cluster(s)`;
+      return { message: `inotify: raised ${list} for ${clusters} cluster(s)`, warn: false };
     } catch (err) {
-      return warn(ctx, `inotify: could not raise ${list(short)} (${errorMessage(err)}); run: ${sysctlCommand(short).join(' ')}`);
+      return { message: `inotify: could not raise ${list} (${errorMessage(err)}); run: ${command}`, warn: true };
     }
   }
-  const sudo = await ctx.services.runner.run('sudo', ['-n', 'sysctl', '-w', ...sysctlCommand(short).slice(3)], { signal: task.signal, allowFailure: true }).catch(() => undefined);
-  if (sudo?.code === 0) return `inotify: raised ${list(short)} for ${clusters} cluster(s) (sudo)`;
-  return warn(ctx, `inotify: ${list(short)} are needed for ${clusters} cluster(s) and this process may not raise them; run: ${sysctlCommand(short).join(' ')}`);
-}
-
-function warn(ctx: StepContext, m: string): string {
-  ctx.services.logger.warn(m);
-  return m;
+  const sudo = await runner.run('sudo', ['-n', ...sysctlCommand(short).slice(1)], { signal, allowFailure: true }).catch(() => undefined);
+  if (sudo?.code === 0) return { message: `inotify: raised ${list} for ${clusters} cluster(s) (sudo)`, warn: false };
+  return { message: `inotify: ${list} are needed for ${clusters} cluster(s) and this process may not raise them; run: ${command}`, warn: true };
 }
