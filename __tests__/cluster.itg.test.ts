@@ -386,6 +386,52 @@ describe('a cluster of the same name left from before', () => {
   });
 });
 
+describe('kind create failing', () => {
+  const run = async (failures: string, name: string) => {
+    const toolCache = await toolCacheWithStandins();
+    const ws = clusterWorkspace();
+    ws.write('e2e.yaml', `name: ${name}\ncluster: {}\n`);
+    const runner = new RunnerFiles();
+    const log = join(runner.dir, 'standin.log');
+    const failuresFile = join(runner.dir, 'failures');
+    writeFileSync(failuresFile, failures);
+    const env = { GITHUB_WORKSPACE: ws.dir, RUNNER_TOOL_CACHE: toolCache, STANDIN_LOG: log, STANDIN_KIND_CREATE_FAILURES: failuresFile, STANDIN_KIND_CREATE_MS: '0' };
+    const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml', cache: 'false', 'node-image': NODE_IMAGE }, env));
+    const kindCalls = readRecords(log).filter((r) => r.tool === 'kind' && ['create', 'delete', 'export'].includes(r.args[0]));
+    const outputs = runner.outputs();
+    const summary = readFileSync(runner.summary, 'utf8');
+    await runPost({ runner, main, records: [], log, env });
+    ws.remove();
+    return { main, kindCalls, outputs, summary };
+  };
+
+  test("on the control plane's readiness timeout: evidence first, then one more creation, which succeeds", async () => {
+    const { main, kindCalls, outputs, summary } = await run('kubeadm-timeout\n', 'ds-retry');
+    expect(main.code).toBe(0);
+    expect(kindCalls.map((r) => `${r.args.slice(0, 2).join(' ')} ${r.code}`)).toEqual(['create cluster 1', 'export logs 0', 'delete cluster 0', 'create cluster 0']);
+    const evidence = join(outputs['diagnostics-dir'], 'create-attempt-1');
+    expect(readdirSync(join(evidence, 'kind-logs'))).toEqual(expect.arrayContaining(['kind-version.txt', `${outputs['cluster-name']}-control-plane`]));
+    const inspect = JSON.parse(readFileSync(join(evidence, `${outputs['cluster-name']}-control-plane.inspect.json`), 'utf8')) as { Config: { Labels: Record<string, string> } }[];
+    expect(inspect[0].Config.Labels['io.x-k8s.kind.cluster']).toBe(outputs['cluster-name']);
+    expect(main.stdout).toContain('::warning::cluster creation retried once: the control plane was not ready in time');
+    expect(summary).toContain("**Cluster:** created on the second attempt; the first failed: the control plane was not ready in time (kubeadm's wait-control-plane phase)");
+  });
+
+  test('any other creation failure is not retried', async () => {
+    const { main, kindCalls } = await run('network\n', 'ds-noretry');
+    expect(main.code).not.toBe(0);
+    expect(main.stdout).toContain('failed to ensure docker network');
+    expect(kindCalls.filter((r) => r.args[0] === 'create').length).toBe(1);
+  });
+
+  test('a second readiness timeout fails the step: one retry only', async () => {
+    const { main, kindCalls } = await run('kubeadm-timeout\nkubeadm-timeout\n', 'ds-twice');
+    expect(main.code).not.toBe(0);
+    expect(main.stdout).toContain("couldn't initialize a Kubernetes cluster");
+    expect(kindCalls.filter((r) => r.args[0] === 'create').length).toBe(2);
+  });
+});
+
 describe('what the action renders, checked against the Kubernetes schemas', () => {
   test('in-cluster PostgreSQL and Redis, the namespace, and the linked-container Service', () => {
     const objects = [

@@ -4,6 +4,17 @@ import { stringify } from 'yaml';
 import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 
+/**
+ * The creation failure kind's CI users meet most: the control plane does not come up in time.
+ * kind wraps kubeadm's error as "failed to init node with kubeadm"
+ * (pkg/cluster/internal/create/actions/kubeadminit/init.go) and prints kubeadm's output after
+ * "Command Output:"; kubeadm's wait-control-plane phase fails with "couldn't initialize a
+ * Kubernetes cluster" (cmd/kubeadm/app/cmd/phases/init/waitcontrolplane.go). Both must be there.
+ */
+export function isControlPlaneTimeout(output: string): boolean {
+  return output.includes('failed to init node with kubeadm') && /wait-control-plane|couldn't initialize a Kubernetes cluster/.test(output);
+}
+
 export class Kind {
   constructor(
     private readonly runner: CommandRunner,

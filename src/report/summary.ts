@@ -45,6 +45,7 @@ export function renderSummary(run: RunRecord, mask: (text: string) => string): s
   lines.push('', '```mermaid', ...gantt(result), '```', '');
 
   if (run.outputs.preflight.length > 0) lines.push('**Preflight:**', '', ...run.outputs.preflight.map((f) => `- ${f}`), '');
+  if (run.outputs.clusterRetry) lines.push(`**Cluster:** created on the second attempt; the first failed: ${run.outputs.clusterRetry}.`, '');
   if (run.outputs.postgresSnapshot) lines.push(`**PostgreSQL snapshot:** ${run.outputs.postgresSnapshot}`, '');
   if (run.cache.length > 0) {
     const count = (r: CacheEvent['result']) => run.cache.filter((e) => e.result === r).length;

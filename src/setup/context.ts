@@ -25,6 +25,8 @@ export interface Outputs {
   diagnosticsDir: string;
   /** What the PostgreSQL snapshot did: "snapshot hit", "prefix hit (N new files)" or "miss", with the key. */
   postgresSnapshot?: string;
+  /** Why the cluster was created a second time, when it was. */
+  clusterRetry?: string;
   /** The host check's findings (disk, cgroup, inotify). */
   preflight: string[];
 }

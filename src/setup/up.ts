@@ -130,6 +130,7 @@ function gatherOutputs(config: Config, identity: Identity, planned: readonly Pla
     else outputs.redisUrl = d.url;
     if (d.snapshot) outputs.postgresSnapshot = describeSnapshot(d.snapshot);
   }
+  for (const c of resultsOfKind(planned, results, 'create-cluster')) if (c.retried) outputs.clusterRetry = c.retried;
   for (const r of resultsOfKind(planned, results, 'ready')) Object.assign(outputs.endpoints, r.endpoints);
   outputs.serviceUrl = Object.values(outputs.endpoints)[0];
   // every address the job can reach: the exposed services, then the dependencies

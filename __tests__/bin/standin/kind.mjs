@@ -2,6 +2,9 @@
 // does the real docker work: the `kind` network, a node container per node with the config's
 // extraPortMappings published, and `load` checks the image on the host. Create takes
 // $STANDIN_KIND_CREATE_MS (default 1500) so timelines can show what overlaps it.
+// $STANDIN_KIND_CREATE_FAILURES names a file of failure modes, one line each, consumed one per
+// create: `kubeadm-timeout` (the control plane not ready in time, nodes retained as with --retain)
+// or `network` (any other failure).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +20,15 @@ const network = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind';
 const containersOf = (name) => docker(['ps', '--all', '--filter', `label=${LABEL}=${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean);
 const nodesOf = (name) => docker(['ps', '--all', '--filter', `label=${LABEL}=${name}`, '--filter', 'label=io.x-k8s.kind.role', '--format', '{{.Names}}']).split('\n').filter(Boolean);
 const clusters = () => [...new Set(docker(['ps', '--all', '--filter', `label=${LABEL}`, '--format', `{{.Label "${LABEL}"}}`]).split('\n').filter(Boolean))].sort();
+
+/** The next injected failure mode, if any: the first line of the file, removed from it. */
+function nextFailure() {
+  const file = process.env.STANDIN_KIND_CREATE_FAILURES;
+  if (!file) return undefined;
+  const [first, ...others] = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  writeFileSync(file, others.map((l) => `${l}\n`).join(''));
+  return first;
+}
 
 const [verb, noun, ...rest] = all;
 const cmd = `${verb} ${noun ?? ''}`.trim();
@@ -53,6 +65,22 @@ if (verb === 'version') {
       ...publish, NODE_IMAGE,
     ]);
   }
+  const failure = nextFailure();
+  if (failure === 'kubeadm-timeout') {
+    // kind: kubeadminit/init.go wraps kubeadm's error as "failed to init node with kubeadm", exec's
+    // error prints `command "…" failed with error: …`, main.go adds "Command Output:"; kubeadm's
+    // wait-control-plane phase fails with "couldn't initialize a Kubernetes cluster".
+    fail('kind', all, [
+      ' ✓ Preparing nodes 📦',
+      ' ✗ Starting control-plane 🕹️',
+      `ERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged ${name}-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1`,
+      '',
+      'Command Output: [wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"',
+      '[kubelet-check] Initial timeout of 40s passed.',
+      "error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster",
+    ].join('\n'));
+  }
+  if (failure === 'network') fail('kind', all, 'ERROR: failed to create cluster: failed to ensure docker network: command "docker network create -d=bridge kind" failed with error: exit status 1');
   sleep(Number(process.env.STANDIN_KIND_CREATE_MS ?? 1500));
   const kubeconfig = flags.kubeconfig ?? join(process.env.HOME ?? '/root', '.kube', 'config');
   mkdirSync(dirname(kubeconfig), { recursive: true });

@@ -3,11 +3,24 @@
  * leg's port mappings and the user's kindConfig merged in, and the step ends as soon as `kind
  * create` returns, when the API server answers (no --wait: nodes-ready waits for the nodes beside
  * the rest of the graph). Under act the kubeconfig points at the node by name.
+ *
+ * One failure is retried, once: the control plane not ready in time (kind.ts,
+ * isControlPlaneTimeout), which kind's CI users meet most and which a second attempt usually
+ * survives. The evidence is written first (`kind export logs`, `docker inspect` of the nodes, into
+ * diagnostics-dir/create-attempt-1), then the cluster is deleted and created again from the same
+ * config, with the node image already on the host. Any other failure fails the step.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Call } from '../../core/log.js';
+import { CommandError } from '../../exec/runner.js';
 import { kindConfig, loopback } from '../../kube/kind-config.js';
+import { isControlPlaneTimeout } from '../../kube/kind.js';
+import type { StepContext } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
+
+/** The label kind puts on every node container (kind pkg/cluster/internal/providers/docker/constants.go: clusterLabelKey). */
+const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
 export const createCluster: StepAction<'create-cluster'> = {
   kind: 'create-cluster',
@@ -30,13 +43,36 @@ export const createCluster: StepAction<'create-cluster'> = {
       userConfig: cluster.kindConfig,
       listenAddress: loopback(c.networking.ipFamily),
     });
-    await c.kind.create(config, { config: join(workDir, 'kind.yaml'), kubeconfig }, call);
+    const files = { config: join(workDir, 'kind.yaml'), kubeconfig };
+    let retried: string | undefined;
+    try {
+      await c.kind.create(config, files, call);
+    } catch (err) {
+      if (!(err instanceof CommandError && isControlPlaneTimeout(err.stderr))) throw err;
+      retried = `the control plane was not ready in time (kubeadm's wait-control-plane phase); evidence in ${await firstAttemptEvidence(ctx, call)}`;
+      task.log.write(`kind create failed: ${retried}; deleting the cluster and creating it once more\n`);
+      ctx.services.logger.warn(`cluster creation retried once: ${retried}`);
+      await c.kind.delete(call);
+      await c.kind.create(config, files, call);
+    }
     if (ctx.reach.kind === 'container') {
       // act: the job container joins kind's network and talks to the API server by its node name
       await ctx.docker.connectNetwork(c.network, ctx.reach.job, call);
       writeFileSync(kubeconfig, await c.kind.internalKubeconfig(call));
     }
     chmodSync(kubeconfig, 0o600);
-    return { clusterName, kubeconfig, replaced };
+    return { clusterName, kubeconfig, replaced, ...(retried ? { retried } : {}) };
   },
 };
+
+/** kind's logs and each node's `docker inspect`, before the failed cluster is deleted; returns the folder. */
+async function firstAttemptEvidence(ctx: StepContext, call: Call): Promise<string> {
+  const c = clusterOf(ctx);
+  const dir = join(ctx.identity.diagnosticsDir, 'create-attempt-1');
+  mkdirSync(dir, { recursive: true });
+  await c.kind.exportLogs(join(dir, 'kind-logs'), call);
+  for (const node of await ctx.docker.containers({ [KIND_CLUSTER_LABEL]: ctx.identity.clusterName }, call)) {
+    writeFileSync(join(dir, `${node}.inspect.json`), ctx.services.secrets.mask(await ctx.docker.inspect(node, call)));
+  }
+  return dir;
+}

@@ -55,7 +55,8 @@ export interface StepResults {
   preflight: { findings: string[] };
   'install-tool': { tool: 'kind' | 'kubectl'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
-  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean };
+  /** `retried`: why the first creation failed, when it was the one failure retried. */
+  'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean; retried?: string };
   'nodes-ready': { waited: boolean };
   'create-namespace': { namespace: string };
   'build-image': BuiltImage;
