@@ -1,8 +1,10 @@
 // Bundles the three entry points with ncc into dist/ (committed: it is what runners execute),
-// marks dist/ as ES modules, and regenerates the JSON Schema so both always match src/.
+// marks dist/ as ES modules, and regenerates the JSON Schema and docs/configuration.md so all
+// of them always match src/.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { writeSchema } from './gen-schema.mjs';
+import { writeReference } from './gen-reference.mjs';
 
 const entries = { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' };
 rmSync('dist', { recursive: true, force: true });
@@ -15,3 +17,4 @@ for (const [name, file] of Object.entries(entries)) {
 }
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 await writeSchema();
+await writeReference();
