@@ -15,6 +15,9 @@ export function isControlPlaneTimeout(output: string): boolean {
   return output.includes('failed to init node with kubeadm') && /wait-control-plane|couldn't initialize a Kubernetes cluster/.test(output);
 }
 
+/** The label kind puts on every node container (kind pkg/cluster/internal/providers/docker/constants.go: clusterLabelKey). */
+export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
+
 export class Kind {
   constructor(
     private readonly runner: CommandRunner,

@@ -15,12 +15,10 @@ import { join } from 'node:path';
 import type { Call } from '../../core/log.js';
 import { CommandError } from '../../exec/runner.js';
 import { kindConfig, loopback } from '../../kube/kind-config.js';
-import { isControlPlaneTimeout } from '../../kube/kind.js';
+import { isControlPlaneTimeout, KIND_CLUSTER_LABEL } from '../../kube/kind.js';
 import type { StepContext } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
 
-/** The label kind puts on every node container (kind pkg/cluster/internal/providers/docker/constants.go: clusterLabelKey). */
-const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
 export const createCluster: StepAction<'create-cluster'> = {
   kind: 'create-cluster',

@@ -23,11 +23,10 @@ import {
   writeSysctls,
 } from '../../host/preflight.js';
 import type { CommandRunner } from '../../exec/runner.js';
+import { KIND_CLUSTER_LABEL } from '../../kube/kind.js';
 import type { StepContext } from '../step-context.js';
 import type { StepAction, StepTask } from './step.js';
 
-/** The label kind puts on every node container (kind pkg/cluster/internal/providers/docker/constants.go: clusterLabelKey). */
-const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
 export class PreflightError extends Error {}
 
