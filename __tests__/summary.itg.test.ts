@@ -27,7 +27,8 @@ test('the job summary of a recorded run: timeline table, a valid gantt, the savi
   expect(md).toContain('| task | start | duration | status | needs |');
   for (const task of ['pull:postgres', 'postgres', 'pull:redis', 'redis', 'migrate']) expect(md).toMatch(new RegExp(`^\\| (\\*\\*)?${task}(\\*\\*)? \\| \\+[\\d.]+ m?s \\| [\\d.]+ m?s \\| ✅ succeeded \\|`, 'm'));
   expect(md).toMatch(/^\*\*Wall time [\d.]+ m?s\*\* against [\d.]+ m?s one task after another: the graph saved -?\d+%\.$/m);
-  expect(md).toMatch(/^Critical path \([\d.]+ m?s\): `pull:postgres` → `postgres` → `migrate`$/m);
+  expect(md).toMatch(/^Critical path \([\d.]+ m?s\): `preflight` → `pull:postgres` → `postgres` → `migrate`$/m);
+  expect(md).toMatch(/^\*\*Preflight:\*\*\n\n- disk: [\d.]+ \w+ free under \S+, nothing to download or build$/m);
   const block = md.split('```mermaid\n')[1].split('\n```')[0].split('\n');
   checkGantt(block);
   expect(md).toContain('| postgres | `postgres://slm_user:***@127.0.0.1:');

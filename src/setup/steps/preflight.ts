@@ -51,7 +51,7 @@ export const preflight: StepAction<'preflight'> = {
     if (free === undefined) say(`disk: not checked (${info.rootDir ? `${info.rootDir} cannot be read from here` : 'the engine did not say where it keeps its data'}); this run needs about ${formatBytes(need.total)}`);
     else if (free < need.total) {
       throw new PreflightError(`not enough disk under ${info.rootDir}: ${formatBytes(free)} (${free} bytes) free, this run needs about ${formatBytes(need.total)} (${need.total} bytes): ${detail}. Free space (docker system prune) or use a larger runner.`);
-    } else say(`disk: ${formatBytes(free)} free under ${info.rootDir}, about ${formatBytes(need.total)} needed${detail ? ` (${detail})` : ''}`);
+    } else say(`disk: ${formatBytes(free)} free under ${info.rootDir}, ${need.total === 0 ? 'nothing to download or build' : `about ${formatBytes(need.total)} needed (${detail})`}`);
 
     if (ctx.cluster) {
       const kubernetes = ctx.config.cluster?.kubernetes;
