@@ -66,9 +66,16 @@ export const preflight: StepAction<'preflight'> = {
   },
 };
 
+/** `docker info` waits behind the daemon's locks (a slow `rm` of another leg's containers): it gets 10 s, then the checks that need it are skipped. */
+const INFO_TIMEOUT_MS = 10_000;
+
 async function engineInfo(ctx: StepContext, task: StepTask): Promise<EngineInfo> {
-  const r = await ctx.docker.tryRun(['info', '--format', '{{json .}}'], { signal: task.signal });
-  if (r.code !== 0) return {};
+  const r = await ctx.docker.tryRun(['info', '--format', '{{json .}}'], { signal: AbortSignal.any([task.signal, AbortSignal.timeout(INFO_TIMEOUT_MS)]) }).catch((err: unknown) => {
+    if (task.signal.aborted) throw err;
+    task.log.write(`${ctx.docker.engine} info did not answer in ${INFO_TIMEOUT_MS / 1000} s: disk and cgroup not checked\n`);
+    return undefined;
+  });
+  if (!r || r.code !== 0) return {};
   try {
     const j = JSON.parse(r.stdout) as Record<string, unknown> & { store?: { graphRoot?: string }; host?: { cgroupVersion?: string } };
     // docker: moby api/types/system/info.go (DockerRootDir, CgroupVersion "1"|"2"); podman: store.graphRoot, host.cgroupVersion "v1"|"v2"
