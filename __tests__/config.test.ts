@@ -101,6 +101,42 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
     files: { 'm.yaml': 'kind: ConfigMap\n' },
     expect: ['deploy.expose', '"postgres" and "redis" are the dependencies\' names in the endpoints output'],
   },
+  {
+    case: 'a kustomize folder without a kustomization file',
+    yaml: 'name: api\ncluster: {}\ndeploy: { kustomize: [k] }\n',
+    files: { 'k/deployment.yaml': 'kind: Deployment\n' },
+    expect: ['deploy.kustomize[0]', 'folder "k" holds no kustomization file (kustomization.yaml, kustomization.yml, Kustomization)'],
+  },
+  {
+    case: 'a chart path that does not exist',
+    yaml: 'name: api\ncluster: {}\ndeploy: { helm: [{ chart: charts/nope, release: api }] }\n',
+    expect: ['deploy.helm[0].chart', 'chart "charts/nope" does not exist'],
+  },
+  {
+    case: 'a chart whose dependencies need a chart repository at run time',
+    yaml: 'name: api\ncluster: {}\ndeploy: { helm: [{ chart: chart, release: api }] }\n',
+    files: { 'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 19.x\n    repository: https://charts.bitnami.com/bitnami\n' },
+    expect: ['deploy.helm[0].chart', 'depends on redis (from https://charts.bitnami.com/bitnami), which charts/ does not hold', 'helm dependency build'],
+  },
+  {
+    case: 'a helm set value with an unknown placeholder',
+    yaml: 'name: api\ncluster: {}\nimages:\n  api: { context: . }\ndeploy:\n  helm:\n    - chart: chart\n      release: api\n      set: { image.tag: "${IMAGE_NOPE}" }\n',
+    files: { 'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n', Dockerfile: 'FROM scratch\n' },
+    expect: ['deploy.helm[0].set', 'unknown placeholder ${IMAGE_NOPE}', 'IMAGE_API'],
+  },
+  {
+    case: 'an unknown placeholder in a helm values file',
+    yaml: 'name: api\ncluster: {}\ndeploy: { helm: [{ chart: chart, release: api, values: [v.yaml] }] }\n',
+    files: { 'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n', 'v.yaml': 'host: ${REDIS_HOST}\n' },
+    expect: ['deploy.helm[0].values', 'v.yaml:1', 'unknown placeholder ${REDIS_HOST}'],
+  },
+  {
+    case: 'an unknown placeholder in a kustomize base',
+    yaml: 'name: api\ncluster: {}\ndeploy: { kustomize: [overlay] }\n',
+    files: { 'overlay/kustomization.yaml': 'resources: [../base]\n', 'base/kustomization.yaml': 'resources: [d.yaml]\n', 'base/d.yaml': 'kind: ConfigMap\ndata: { x: "${POSTGRES_URL}" }\n' },
+    expect: ['deploy.kustomize', 'base/d.yaml:2', 'unknown placeholder ${POSTGRES_URL}'],
+  },
+  { case: 'a deploy with nothing to deploy', yaml: 'name: api\ncluster: {}\ndeploy: { wait: [] }\n', expect: ['deploy', 'give manifests, kustomize or helm'] },
   { case: 'an empty file', yaml: '\n  \n', expect: ['the file is empty'] },
   { case: 'a file that is only a comment', yaml: '# nothing here\n', expect: ['the file is empty'] },
   { case: 'a file that is not YAML at all', yaml: 'name: [unclosed\n\t: {\n', expect: ['not valid YAML'] },
@@ -219,5 +255,27 @@ describe('migrations are read before anything starts', () => {
     expect(action.stdout).toContain('postgres.migrations: db/001_a.sql:3: unexpected unfinished SQL query');
     expect(runner.saved().leg).toBeUndefined();
     ws.remove();
+  });
+});
+
+describe('warnings that do not stop the run', () => {
+  test('an images.*.replaces that no manifest or kustomization resource names is a warning, not an error', async () => {
+    const ws = makeWorkspace({
+      'e2e.yaml': 'name: api\ncluster: {}\nimages:\n  api: { context: ., replaces: ghcr.io/org/other }\ndeploy: { kustomize: [k] }\n',
+      Dockerfile: 'FROM scratch\n',
+      'k/kustomization.yaml': 'resources: [d.yaml]\n',
+      'k/d.yaml': 'kind: Deployment\nspec: { template: { spec: { containers: [{ name: a, image: ghcr.io/org/api:latest }] } } }\n',
+    });
+    try {
+      const r = await runCli(['validate', '-c', 'e2e.yaml'], { cwd: ws.dir });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('warning: images.api.replaces: no manifest or kustomization resource names "ghcr.io/org/other", so nothing will be replaced');
+      ws.write('e2e.yaml', 'name: api\ncluster: {}\nimages:\n  api: { context: ., replaces: ghcr.io/org/api }\ndeploy: { kustomize: [k] }\n');
+      const used = await runCli(['validate', '-c', 'e2e.yaml'], { cwd: ws.dir });
+      expect(used.code).toBe(0);
+      expect(used.stderr).toBe('');
+    } finally {
+      ws.remove();
+    }
   });
 });

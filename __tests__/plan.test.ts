@@ -52,6 +52,15 @@ describe('plan', () => {
     expect(text).toContain('pull:node-image -> cluster -> load:datastorage -> deploy -> ready');
   });
 
+  test('deploy.helm adds install:helm, which the deploy waits for; kustomize needs nothing more than kubectl', () => {
+    const c = loadConfig('examples/datastorage/e2e-kustomize.yaml', { workspace: ROOT });
+    expect(planTasks(c).some((t) => t.id === 'install:helm')).toBe(false);
+    c.deploy!.helm = [{ chart: ROOT, release: 'x', namespace: 'n', values: [], set: {} }];
+    const tasks = Object.fromEntries(planTasks(c).map((t) => [t.id, t]));
+    expect(tasks['install:helm']).toMatchObject({ needs: ['preflight'], step: { kind: 'install-tool', tool: 'helm' } });
+    expect(tasks.deploy.needs).toContain('install:helm');
+  });
+
   test('no cluster: no tool installs, no cluster tasks', () => {
     const c = loadConfig('examples/datastorage/integration.yaml', { workspace: ROOT });
     expect(planTasks(c).map((t) => t.id)).toEqual(['preflight', 'pull:postgres', 'postgres', 'pull:redis', 'redis', 'migrate']);

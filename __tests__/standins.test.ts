@@ -1,9 +1,10 @@
-/** The kubectl stand-in refuses what the API server and kubectl refuse, so the tests cannot pass on what a real cluster rejects. */
+/** The kubectl and helm stand-ins refuse what the API server, kubectl and helm refuse, so the tests cannot pass on what the real tools reject. */
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Helm } from '../src/kube/helm.js';
 import { ROOT } from './helpers/run.js';
 
 let kubeconfig: string;
@@ -47,5 +48,29 @@ describe('the kubectl stand-in', () => {
     expect(wrong.stderr).toContain('spec.ports[2].name: Required value');
     expect(kubectl(['patch', 'service', 's', '--namespace', 'app', '--patch', '{"spec":{"type":"NodePort","ports":[{"port":80,"nodePort":30010}]}}']).status).toBe(0);
     expect((state('Service_app_s.json').spec as { ports: unknown[] }).ports).toEqual([{ name: 'http', port: 80, nodePort: 30010 }, { name: 'metrics', port: 90 }]);
+  });
+});
+
+describe('the helm stand-in', () => {
+  // its flag table is helm v3.21.4's (cmd/helm/upgrade.go, flags.go, pkg/cli/environment.go): see helm.mjs
+  const helm = (args: string[]) => spawnSync('node', [join(ROOT, '__tests__/bin/standin/helm.mjs'), ...args], { encoding: 'utf8' });
+
+  test('refuses a flag helm upgrade lacks, with helm\'s words', () => {
+    const r = helm(['upgrade', '--install', 'x', ROOT, '--kubeconfig', '/nonexistent', '--wait-for-everything']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('unknown flag: --wait-for-everything');
+  });
+
+  test('accepts the command line the action builds', () => {
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'helm-')), 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const chart = join(mkdtempSync(join(tmpdir(), 'chart-')), 'c');
+    mkdirSync(chart);
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\n');
+    const args = [...Helm.upgradeArgs({ release: 'c', chart, namespace: 'ns', values: [], set: { 'image.tag': 'svc:e2e-1' } }), '--kubeconfig', kubeconfig];
+    const r = helm(args);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Release "c" does not exist. Installing it now.');
+    expect(helm(['status', 'c', '--namespace', 'ns', '--kubeconfig', kubeconfig]).stdout).toContain('STATUS: deployed');
   });
 });

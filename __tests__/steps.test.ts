@@ -485,7 +485,7 @@ describe('deploy and ready', () => {
   test('deploy fills the placeholders from its needs\' results, applies in the namespace, and turns the exposed port into its NodePort', async () => {
     const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
     const r = await deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
-    expect(r).toEqual({ manifests: [join(ws.dir, 'manifests/api.yaml')], exposed: ['api'] });
+    expect(r).toEqual({ manifests: [join(ws.dir, 'manifests/api.yaml')], kustomize: [], charts: [], exposed: ['api'] });
     // the port exposed by name ("http") is patched by its number, the merge key: its name,
     // targetPort and the other port stay as they are
     expect(h.runner.lines()).toEqual([

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
-import { DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION, KIND_RELEASES, nodeImageFor } from '../src/tools/releases.js';
-import { installKind, installKubectl } from '../src/tools/tools.js';
+import { DEFAULT_HELM_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION, HELM_SHA256, KIND_RELEASES, nodeImageFor } from '../src/tools/releases.js';
+import { installHelm, installKind, installKubectl } from '../src/tools/tools.js';
 import { currentPlatform } from '../src/tools/platform.js';
 import { Mirror } from './helpers/mirror.js';
 
@@ -31,6 +31,59 @@ beforeEach(() => {
 const ctx = () => ({ platform, tempDir: join(temp, 'downloads'), retry: fast });
 const kindPath = (v: string) => `/kind/${v}/kind-${platform.os}-${platform.arch}`;
 const kubectlPath = (v: string) => `/k8s/release/${v}/bin/${platform.os}/${platform.arch}/kubectl`;
+
+const helmPath = (v: string) => `/helm/helm-${v}-${platform.os}-${platform.arch}.tar.gz`;
+
+describe('installing helm (a .tar.gz, as get.helm.sh ships it)', () => {
+  test('first install downloads, verifies against .sha256sum, unpacks <os>-<arch>/helm and caches it', async () => {
+    const got = await installHelm({ version: 'v3.99.1', urlTemplate: mirror.helmUrl }, ctx());
+    expect(got).toMatchObject({ tool: 'helm', version: 'v3.99.1', cached: false });
+    expect(mirror.requests).toEqual([helmPath('v3.99.1'), `${helmPath('v3.99.1')}.sha256sum`]);
+    const bin = join(got.dir, 'helm');
+    expect(readFileSync(bin)).toEqual(mirror.binary(helmPath('v3.99.1')));
+    execFileSync(bin);
+    expect(tc.find('helm', '3.99.1', platform.arch)).toBe(got.dir);
+    expect(readdirSync(join(temp, 'downloads'))).toEqual([]); // the archive and what it unpacked are gone
+  });
+
+  test('a tool-cache hit makes no request', async () => {
+    await installHelm({ version: 'v3.99.2', urlTemplate: mirror.helmUrl }, ctx());
+    mirror.requests.length = 0;
+    expect(await installHelm({ version: '3.99.2', urlTemplate: mirror.helmUrl }, ctx())).toMatchObject({ cached: true });
+    expect(mirror.requests).toEqual([]);
+  });
+
+  test('a checksum mismatch is refused and caches nothing', async () => {
+    mirror.faults.set(`${helmPath('v3.99.3')}.sha256sum`, [{ status: 200, body: `${'0'.repeat(64)}  helm.tar.gz\n` }]);
+    await expect(installHelm({ version: 'v3.99.3', urlTemplate: mirror.helmUrl }, ctx())).rejects.toThrow(`helm v3.99.3: sha256 mismatch for ${mirror.base}${helmPath('v3.99.3')}`);
+    expect(tc.findAllVersions('helm', platform.arch)).toEqual([]);
+  });
+
+  test('the pinned default is checked against the sha256 from its release notes', async () => {
+    const pinned = HELM_SHA256[DEFAULT_HELM_VERSION][`${platform.os}-${platform.arch}` as 'linux-amd64'];
+    const err = (await installHelm({ urlTemplate: mirror.helmUrl }, ctx()).catch((e: Error) => e)) as Error;
+    if (pinned) {
+      expect(err.message).toContain(`expected ${pinned} (from the built-in pin)`);
+      expect(mirror.requests).toEqual([helmPath(DEFAULT_HELM_VERSION)]);
+    } else {
+      expect(mirror.requests).toContain(`${helmPath(DEFAULT_HELM_VERSION)}.sha256sum`);
+    }
+  });
+
+  test('an HTML page instead of the archive is refused with a clear message', async () => {
+    mirror.bodies.set(helmPath('v3.99.4'), '<!DOCTYPE html><html><body>Sign in</body></html>');
+    await expect(installHelm({ version: 'v3.99.4', urlTemplate: mirror.helmUrl }, ctx())).rejects.toThrow(
+      `helm: ${mirror.base}${helmPath('v3.99.4')} answered with an HTML page, not a .tar.gz archive; check the URL or the mirror`,
+    );
+    expect(tc.findAllVersions('helm', platform.arch)).toEqual([]);
+  });
+
+  test('a 404 fails at once, naming the URL', async () => {
+    mirror.faults.set(helmPath('v3.99.5'), [{ status: 404, body: 'Not Found' }]);
+    await expect(installHelm({ version: 'v3.99.5', urlTemplate: mirror.helmUrl }, ctx())).rejects.toThrow(`GET ${mirror.base}${helmPath('v3.99.5')}: HTTP 404 Not Found`);
+    expect(mirror.requests).toEqual([helmPath('v3.99.5')]);
+  });
+});
 
 describe('installing kind and kubectl', () => {
   test('first install downloads, verifies against the checksum file, and caches a runnable binary', async () => {

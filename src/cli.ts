@@ -104,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'validate') {
     const files = migrations && `; migrations: ${migrations.tool}, ${migrations.migrations.length} file${migrations.migrations.length === 1 ? '' : 's'}`;
+    for (const w of config.warnings) log(`warning: ${w}`);
     process.stdout.write(`${inputs.config}: valid environment "${config.name}"${files ?? ''}\n`);
     return 0;
   }

@@ -1,9 +1,13 @@
 /**
- * A loopback HTTP server that plays the download mirror for kind and kubectl: real ELF bodies,
- * their checksum files beside them, `stable-1.X.txt`, and scripted faults per path.
+ * A loopback HTTP server that plays the download mirror for kind, kubectl and helm: real ELF
+ * bodies (helm's inside a real .tar.gz as `<os>-<arch>/helm`, as get.helm.sh ships it), their
+ * checksum files beside them, `stable-1.X.txt`, and scripted faults per path.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,8 +28,28 @@ export class Mirror {
     return Buffer.concat([this.elf, Buffer.from(`\n${path}\n`)]);
   }
 
+  private readonly archives = new Map<string, Buffer>();
+
+  /** helm-<version>-<os>-<arch>.tar.gz holding <os>-<arch>/helm, made once per path with tar. */
+  archive(path: string): Buffer {
+    const made = this.archives.get(path);
+    if (made) return made;
+    const platform = /-([a-z]+-[a-z0-9]+)\.tar\.gz$/.exec(path)?.[1] ?? 'linux-amd64';
+    const dir = mkdtempSync(join(tmpdir(), 'mirror-helm-'));
+    mkdirSync(join(dir, platform));
+    writeFileSync(join(dir, platform, 'helm'), this.binary(path), { mode: 0o755 });
+    const tgz = execFileSync('tar', ['-czf', '-', '-C', dir, platform]);
+    rmSync(dir, { recursive: true, force: true });
+    this.archives.set(path, tgz);
+    return tgz;
+  }
+
+  private body(path: string): Buffer | string {
+    return this.bodies.get(path) ?? (path.endsWith('.tar.gz') ? this.archive(path) : this.binary(path));
+  }
+
   sha256(path: string): string {
-    return createHash('sha256').update(this.bodies.get(path) ?? this.binary(path)).digest('hex');
+    return createHash('sha256').update(this.body(path)).digest('hex');
   }
 
   get base(): string {
@@ -33,6 +57,9 @@ export class Mirror {
   }
   get kindUrl(): string {
     return `${this.base}/kind/{version}/kind-{os}-{arch}`;
+  }
+  get helmUrl(): string {
+    return `${this.base}/helm/helm-{version}-{os}-{arch}.tar.gz`;
   }
   get kubectlUrl(): string {
     return `${this.base}/k8s/release/{version}/bin/{os}/{arch}/kubectl`;
@@ -62,8 +89,8 @@ export class Mirror {
         return void res.end(`${this.sha256(bin)}  ${bin.split('/').pop()}\n`);
       }
       if (path.endsWith('.sha256')) return void res.end(this.sha256(path.slice(0, -'.sha256'.length)));
-      if (/\/kind-[a-z]+-[a-z0-9]+$/.test(path) || path.endsWith('/kubectl')) {
-        return void res.end(this.bodies.get(path) ?? this.binary(path));
+      if (/\/kind-[a-z]+-[a-z0-9]+$/.test(path) || path.endsWith('/kubectl') || /\/helm-v[^/]+\.tar\.gz$/.test(path)) {
+        return void res.end(this.body(path));
       }
       res.writeHead(404).end('not found');
     });

@@ -6,12 +6,12 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
-import { DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../src/tools/releases.js';
+import { DEFAULT_HELM_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../src/tools/releases.js';
 import { currentPlatform } from '../../src/tools/platform.js';
 import { ROOT } from './run.js';
 
 export interface StandinRecord {
-  tool: 'kind' | 'kubectl';
+  tool: 'kind' | 'kubectl' | 'helm';
   args: string[];
   start: number;
   end: number;
@@ -20,6 +20,8 @@ export interface StandinRecord {
   objects?: Record<string, unknown>[];
   /** `kind load image-archive`: the tags the archive holds and the platforms its index lists. */
   archive?: { images: string[]; platforms: string[] };
+  /** `helm upgrade`: what it was given, values files with their content (they are gone after the install). */
+  helm?: { release: string; chart: string; namespace: string; set: string[]; values: { file: string; content: string }[] };
 }
 
 export async function toolCacheWithStandins(): Promise<string> {
@@ -27,7 +29,7 @@ export async function toolCacheWithStandins(): Promise<string> {
   const saved = process.env.RUNNER_TOOL_CACHE;
   process.env.RUNNER_TOOL_CACHE = root;
   const temp = mkdtempSync(join(tmpdir(), 'standin-bin-'));
-  for (const [tool, version] of [['kind', DEFAULT_KIND_VERSION], ['kubectl', DEFAULT_KUBECTL_VERSION]] as const) {
+  for (const [tool, version] of [['kind', DEFAULT_KIND_VERSION], ['kubectl', DEFAULT_KUBECTL_VERSION], ['helm', DEFAULT_HELM_VERSION]] as const) {
     const file = join(temp, tool);
     writeFileSync(file, `#!/bin/sh\nexec node ${join(ROOT, '__tests__/bin/standin', `${tool}.mjs`)} "$@"\n`);
     chmodSync(file, 0o755);

@@ -17,6 +17,8 @@ export interface SetupOptions {
   kubectlVersion?: string;
   kindUrl?: string;
   kubectlUrl?: string;
+  helmVersion?: string;
+  helmUrl?: string;
 }
 
 export interface Inputs extends SetupOptions {
@@ -64,7 +66,11 @@ export function parseInputs(get: (name: string) => string): Inputs {
   if (kubectlVersion && !isVersionOrMinor(kubectlVersion)) {
     throw new InputError(`input "kubectl-version": expected v1.34.1, 1.34.1 or a minor such as 1.34, got "${kubectlVersion}"`);
   }
-  for (const name of ['kind-url', 'kubectl-url']) {
+  const helmVersion = opt('helm-version');
+  if (helmVersion && !isExactVersion(helmVersion)) {
+    throw new InputError(`input "helm-version": expected a version such as v3.22.0, got "${helmVersion}"`);
+  }
+  for (const name of ['kind-url', 'kubectl-url', 'helm-url']) {
     const url = opt(name);
     if (url && !/^https?:\/\/[^\s]+$/.test(url)) throw new InputError(`input "${name}": expected an http(s) URL template, got "${url}"`);
   }
@@ -81,6 +87,8 @@ export function parseInputs(get: (name: string) => string): Inputs {
     kubectlVersion,
     kindUrl: opt('kind-url'),
     kubectlUrl: opt('kubectl-url'),
+    helmVersion: helmVersion && (helmVersion.startsWith('v') ? helmVersion : `v${helmVersion}`),
+    helmUrl: opt('helm-url'),
   };
 }
 

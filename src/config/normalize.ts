@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { fieldPath } from './issues.js';
 import { readKindConfigFile } from './kind-file.js';
+import { chartProblem, KUSTOMIZATION_FILES, kustomizationFile, kustomizeFiles } from './deploy-sources.js';
 import { checkPath, displayPath } from './paths.js';
 import { envKey, findPlaceholders, knownPlaceholders, migrateCommandPlaceholders } from './placeholders.js';
 import type { EnvFile, MigrationTool } from './schema.js';
@@ -18,9 +19,23 @@ export interface ImageConfig {
   dockerfile: string;
   target?: string;
   buildArgs: Record<string, string>;
+  /** The reference the kustomize output uses for this image, replaced by its content tag. */
+  replaces?: string;
+}
+
+export interface HelmRelease {
+  /** Absolute: a chart folder or a packaged .tgz. */
+  chart: string;
+  release: string;
+  namespace: string;
+  /** Absolute paths, in order. */
+  values: string[];
+  set: Record<string, string>;
 }
 
 export interface Config {
+  /** What the file asks that will do nothing, said at the start of a run (not errors). */
+  warnings: string[];
   /** Absolute path of the environment file. */
   file: string;
   workspace: string;
@@ -48,6 +63,10 @@ export interface Config {
   deploy?: {
     /** The manifest files, folders expanded, in apply order. */
     manifests: string[];
+    /** Kustomization folders (absolute), rendered after the manifests. */
+    kustomize: string[];
+    /** Charts, installed after the kustomizations. */
+    helm: HelmRelease[];
     wait: string[];
     expose: Record<string, { service: string; port: number | string; health?: string }>;
   };
@@ -104,7 +123,7 @@ export function normalize(env: EnvFile, where: Where): Config {
       problem(['images', name, 'dockerfile'], `not given, and ${displayPath(dockerfile, where.workspace)} does not exist`);
     }
     const buildArgs = Object.fromEntries(Object.entries(img.buildArgs).map(([k, v]) => [k, String(v)]));
-    images[name] = { context, dockerfile, target: img.target, buildArgs };
+    images[name] = { context, dockerfile, target: img.target, buildArgs, ...(img.replaces ? { replaces: img.replaces } : {}) };
   }
 
   const m = env.postgres?.migrations;
@@ -121,7 +140,7 @@ export function normalize(env: EnvFile, where: Where): Config {
   if (env.deploy) {
     if (!hasCluster) problem(['deploy'], 'deploying manifests needs a `cluster` key');
     const files: string[] = [];
-    env.deploy.manifests.forEach((m, i) => {
+    (env.deploy.manifests ?? []).forEach((m, i) => {
       const full = mustExist(['deploy', 'manifests', i], m, 'any');
       if (checkPath(full, 'any')) return; // missing: reported by mustExist
       const isFolder = checkPath(full, 'folder') === undefined;
@@ -132,7 +151,26 @@ export function normalize(env: EnvFile, where: Where): Config {
         files.push(...inside);
       }
     });
-    deploy = { ...env.deploy, manifests: files };
+    const kustomize = (env.deploy.kustomize ?? []).map((k, i) => {
+      const full = mustExist(['deploy', 'kustomize', i], k, 'folder');
+      if (!checkPath(full, 'folder') && !kustomizationFile(full)) {
+        problem(['deploy', 'kustomize', i], `folder "${k}" holds no kustomization file (${KUSTOMIZATION_FILES.join(', ')})`);
+      }
+      return full;
+    });
+    const helm = (env.deploy.helm ?? []).map((h, i): HelmRelease => {
+      const chart = abs(h.chart);
+      const wrong = chartProblem(chart, h.chart);
+      if (wrong) problem(['deploy', 'helm', i, 'chart'], wrong);
+      return {
+        chart,
+        release: h.release,
+        namespace: h.namespace ?? env.namespace ?? `${env.name}-e2e`,
+        values: h.values.map((v, j) => mustExist(['deploy', 'helm', i, 'values', j], v, 'file')),
+        set: Object.fromEntries(Object.entries(h.set).map(([k, v]) => [k, String(v)])),
+      };
+    });
+    deploy = { wait: env.deploy.wait, expose: env.deploy.expose, manifests: files, kustomize, helm };
   }
 
   // Names become environment variables (IMAGE_X, X_URL): two that map to one variable collide.
@@ -142,21 +180,42 @@ export function normalize(env: EnvFile, where: Where): Config {
     checkCollisions(Object.keys(env.deploy.expose), ['deploy', 'expose'], (n) => `${envKey(n)}_URL`, problem, taken);
   }
 
+  const warnings: string[] = [];
   if (deploy) {
     const known = knownPlaceholders(env);
-    for (const file of deploy.manifests) {
-      let text: string;
+    const knownList = [...known].sort().join(', ');
+    const read = (file: string): string | undefined => {
       try {
-        text = readFileSync(file, 'utf8');
+        return readFileSync(file, 'utf8');
       } catch {
-        continue; // reported above as missing
+        return undefined; // reported above as missing
       }
-      for (const ph of findPlaceholders(text)) {
-        if (!known.has(ph.name)) {
-          problems.push(
-            `deploy.manifests: ${displayPath(file, where.workspace)}:${ph.line}: unknown placeholder \${${ph.name}}; known: ${[...known].sort().join(', ')}`,
-          );
+    };
+    const checkFiles = (field: string, files: string[]): void => {
+      for (const file of files) {
+        for (const ph of findPlaceholders(read(file) ?? '')) {
+          if (!known.has(ph.name)) problems.push(`${field}: ${displayPath(file, where.workspace)}:${ph.line}: unknown placeholder \${${ph.name}}; known: ${knownList}`);
         }
+      }
+    };
+    checkFiles('deploy.manifests', deploy.manifests);
+    const kustomized = deploy.kustomize.flatMap((k) => kustomizeFiles(k));
+    checkFiles('deploy.kustomize', kustomized);
+    deploy.helm.forEach((h, i) => {
+      checkFiles(`deploy.helm[${i}].values`, h.values);
+      for (const [key, value] of Object.entries(h.set)) {
+        for (const ph of findPlaceholders(value)) {
+          if (!known.has(ph.name)) problem(['deploy', 'helm', i, 'set', key], `unknown placeholder \${${ph.name}}; known: ${knownList}`);
+        }
+      }
+    });
+    // `replaces` names a reference the kustomize output should use; one that no file holds replaces nothing
+    const texts = [...deploy.manifests, ...kustomized].map((f) => read(f) ?? '');
+    for (const [name, img] of Object.entries(images)) {
+      if (!img.replaces) continue;
+      const used = new RegExp(`(^|[\\s"'])${img.replaces.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([:@"'\\s]|$)`, 'm');
+      if (!texts.some((t) => used.test(t))) {
+        warnings.push(`images.${name}.replaces: no manifest or kustomization resource names "${img.replaces}", so nothing will be replaced`);
       }
     }
   }
@@ -173,6 +232,7 @@ export function normalize(env: EnvFile, where: Where): Config {
 
   if (problems.length > 0) throw new ConfigError(where.shown, problems);
   return {
+    warnings,
     file: where.file,
     workspace: where.workspace,
     name: env.name,

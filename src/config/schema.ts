@@ -43,6 +43,12 @@ const image = z.strictObject({
   dockerfile: relPath.optional().describe('Relative to the workspace. Default: <context>/Dockerfile.'),
   target: z.string().min(1).optional(),
   buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a variable name' }), buildArg).default({}),
+  replaces: z
+    .string()
+    // an image name without tag or digest, as kustomize's `images[].name` matches it
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, { error: 'must be an image name without tag or digest, e.g. ghcr.io/org/api' })
+    .optional()
+    .describe("The image reference the kustomize output uses for this image (kustomize's images: semantics, by name); it becomes this run's content tag. Default: the image's own name."),
 });
 
 /** The migration tools whose files and ledgers the action knows (src/migrate/). */
@@ -96,8 +102,23 @@ const expose = z.strictObject({
   health: z.string().startsWith('/', { error: 'must be a path starting with "/"' }).optional(),
 });
 
+/** Helm's release names: lowercase RFC 1123 labels of at most 53 characters (helm pkg/chartutil ValidateReleaseName). */
+const helmRelease = z.strictObject({
+  chart: relPath.describe('A chart folder in the repository, or a packaged .tgz. Charts whose dependencies need a repository at run time are refused.'),
+  release: z.string().max(53).regex(dnsLabel, { error: 'must be a Helm release name: lowercase letters, digits and "-"' }),
+  namespace: z.string().max(63).regex(dnsLabel, { error: 'must be a Kubernetes namespace name' }).optional().describe("Default: the environment's namespace."),
+  values: z.array(relPath).default([]).describe('Values files, in order; ${…} placeholders are substituted.'),
+  set: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('--set key=value pairs; ${…} placeholders are substituted.'),
+});
+
 const deploy = z.strictObject({
-  manifests: z.array(relPath).min(1).describe('Files or folders for kubectl apply; ${…} placeholders are substituted.'),
+  manifests: z.array(relPath).min(1).optional().describe('Files or folders for kubectl apply; ${…} placeholders are substituted.'),
+  kustomize: z
+    .array(relPath)
+    .min(1)
+    .optional()
+    .describe("Kustomization folders, rendered by the installed kubectl (kubectl kustomize); built images replace their references; then as manifests."),
+  helm: z.array(helmRelease).min(1).optional().describe('Charts installed with helm upgrade --install, after manifests and kustomize.'),
   wait: z
     .array(z.string().regex(/^[a-z.]+\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: 'must be kind/name, e.g. deployment/api' }))
     .default([]),
@@ -109,7 +130,8 @@ const deploy = z.strictObject({
     // the `endpoints` output names the dependencies by these keys, beside the exposed services
     .refine((e) => !Object.keys(e).some((k) => k === 'postgres' || k === 'redis'), { error: '"postgres" and "redis" are the dependencies\' names in the endpoints output; name the service otherwise' })
     .describe('Each becomes http://127.0.0.1:<free host port>.'),
-});
+})
+  .refine((d) => d.manifests || d.kustomize || d.helm, { error: 'give manifests, kustomize or helm (or several: they are applied in that order)' });
 
 export const envFileSchema = z
   .strictObject({

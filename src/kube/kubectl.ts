@@ -24,6 +24,19 @@ export class Kubectl {
     await this.run(['apply', '--namespace', namespace, '--filename', '-'], { ...call, input });
   }
 
+  /**
+   * A kustomization rendered by this kubectl's built-in kustomize (`kubectl kustomize`), so no
+   * second tool is downloaded. Rendering needs no cluster.
+   */
+  async kustomize(dir: string, call: Call = {}): Promise<string> {
+    return (await this.run(['kustomize', dir], { ...call, quietStdout: true })).stdout;
+  }
+
+  /** One object as the API server has it. */
+  async getObject(resource: string, name: string, namespace: string, call: Call = {}): Promise<unknown> {
+    return JSON.parse((await this.run(['get', resource, name, '--namespace', namespace, '--output', 'json'], { ...call, quietStdout: true })).stdout) as unknown;
+  }
+
   async nodesReady(timeoutSeconds: number, call: Call = {}): Promise<void> {
     await this.run(['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${timeoutSeconds}s`], call);
   }

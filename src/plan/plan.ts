@@ -19,7 +19,7 @@ export type Dependency = 'postgres' | 'redis';
  */
 export type Step =
   | { kind: 'preflight' }
-  | { kind: 'install-tool'; tool: 'kind' | 'kubectl' }
+  | { kind: 'install-tool'; tool: 'kind' | 'kubectl' | 'helm' }
   | { kind: 'pull-node-image' }
   | { kind: 'create-cluster'; fromNodeImage: string }
   | { kind: 'nodes-ready' }
@@ -105,7 +105,8 @@ export function planTasks(config: Config): PlannedTask[] {
 
   // the config refuses `deploy` without a cluster, so a namespace is there whenever deploy is
   if (config.deploy && namespace) {
-    const needs = [namespace, ...loads, ...depsReady, ...(migrated ? [migrated] : [])];
+    const helm = config.deploy.helm.length > 0 ? [add('install:helm', first, { kind: 'install-tool', tool: 'helm' }, 'install-tool')] : [];
+    const needs = [namespace, ...loads, ...depsReady, ...(migrated ? [migrated] : []), ...helm];
     const deploy = add('deploy', needs, { kind: 'deploy', fromLoads: loads, fromDependencies: depsReady }, 'deploy');
     add('ready', nodes ? [deploy, nodes] : [deploy], { kind: 'ready' }, 'ready');
   }

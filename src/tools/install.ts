@@ -1,9 +1,10 @@
 /**
- * One install path for both tools: a tool-cache hit needs no network at all; a miss downloads,
- * refuses anything that is not an executable (an HTML error page, say), verifies sha256 against
- * the built-in pin or the checksum file beside the binary, and only then caches it.
+ * One install path for every tool: a tool-cache hit needs no network at all; a miss downloads,
+ * refuses anything that is not an executable or, for a tool shipped as a .tar.gz (helm), not a
+ * gzip archive (an HTML error page, say), verifies sha256 against the built-in pin or the
+ * checksum file beside the download, and only then unpacks and caches it.
  */
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
@@ -11,7 +12,7 @@ import type { LogSink } from '../core/log.js';
 import { DEFAULT_RETRY, fetchFile, fetchText, type RetryPolicy } from './http.js';
 import { fillTemplate, type Platform } from './platform.js';
 
-export type ToolName = 'kind' | 'kubectl';
+export type ToolName = 'kind' | 'kubectl' | 'helm';
 
 export interface ToolRequest {
   tool: ToolName;
@@ -22,6 +23,8 @@ export interface ToolRequest {
   checksumSuffix: string;
   /** The built-in checksum for a pinned default on this platform, if there is one. */
   pinnedSha256?: string;
+  /** For a .tar.gz download: the binary's path inside it, with {os} and {arch}. */
+  inArchive?: string;
 }
 
 export interface InstallContext {
@@ -55,7 +58,8 @@ export async function installTool(req: ToolRequest, ctx: InstallContext): Promis
   try {
     ctx.log?.write(`${req.tool} ${req.version}: downloading ${url}\n`);
     const got = await fetchFile(url, file, ctx.retry ?? DEFAULT_RETRY, ctx.signal);
-    checkExecutable(got.head, req.tool, url, ctx.platform);
+    if (req.inArchive) checkGzip(got.head, req.tool, url);
+    else checkExecutable(got.head, req.tool, url, ctx.platform);
     let expected = req.pinnedSha256;
     let source = 'the built-in pin';
     if (!expected) {
@@ -66,11 +70,18 @@ export async function installTool(req: ToolRequest, ctx: InstallContext): Promis
       throw new Error(`${req.tool} ${req.version}: sha256 mismatch for ${url}: expected ${expected} (from ${source}), got ${got.sha256}`);
     }
     ctx.log?.write(`${req.tool} ${req.version}: sha256 ${got.sha256} verified against ${source}\n`);
-    chmodSync(file, 0o755); // executable only once verified
-    const dir = await tc.cacheFile(file, req.tool, req.tool, semver, ctx.platform.arch);
+    let binary = file;
+    if (req.inArchive) {
+      const unpacked = await tc.extractTar(file, `${file}.d`);
+      binary = join(unpacked, fillTemplate(req.inArchive, { version: req.version, ...ctx.platform }));
+      checkExecutable(readHead(binary), req.tool, `${url} (${req.inArchive})`, ctx.platform);
+    }
+    chmodSync(binary, 0o755); // executable only once verified
+    const dir = await tc.cacheFile(binary, req.tool, req.tool, semver, ctx.platform.arch);
     return { tool: req.tool, version: req.version, dir, cached: false, url };
   } finally {
     rmSync(file, { force: true });
+    rmSync(`${file}.d`, { recursive: true, force: true });
   }
 }
 
@@ -79,6 +90,24 @@ export function parseChecksum(text: string, source: string): string {
   const m = /(?:^|\s)([a-fA-F0-9]{64})(?:\s|$)/.exec(text);
   if (!m) throw new Error(`the checksum file ${source} holds no sha256 (it starts with ${JSON.stringify(text.slice(0, 40))})`);
   return m[1].toLowerCase();
+}
+
+function readHead(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    return head.subarray(0, readSync(fd, head, 0, 64, 0));
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A .tar.gz download must start with gzip's magic (1f 8b); an HTML page is named as such. */
+export function checkGzip(head: Buffer, tool: string, url: string): void {
+  if (head.toString('utf8').trimStart().startsWith('<')) throw new Error(`${tool}: ${url} answered with an HTML page, not a .tar.gz archive; check the URL or the mirror`);
+  if (head.subarray(0, 2).toString('hex') !== '1f8b') throw new Error(`${tool}: ${url} is not a gzip archive (it starts with 0x${head.subarray(0, 4).toString('hex') || 'nothing'})`);
 }
 
 const MACH_O = ['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe', 'cafebabe'];

@@ -93,6 +93,19 @@ export const KUBECTL_SHA256: Record<string, PerPlatform> = {
 /** kubectl matches the default Kubernetes minor of the pinned kind (v1.36). */
 export const DEFAULT_KUBECTL_VERSION = 'v1.36.1';
 
+/**
+ * helm: v3.22.0 is the newest Helm 3 ("There will be no further Helm 3 minor releases", its
+ * release notes, https://github.com/helm/helm/releases/tag/v3.22.0). The linux-amd64 checksum is
+ * the one those notes print beside the archive's link; other platforms use the published
+ * .sha256sum file (helm's Makefile writes `shasum -a 256` output there).
+ */
+export const DEFAULT_HELM_VERSION = 'v3.22.0';
+export const HELM_SHA256: Record<string, Partial<PerPlatform>> = {
+  'v3.22.0': { 'linux-amd64': '1e4ab49e429626cf6c6958d914248b78c9730803c2751b87627e171dc800e7bb' },
+};
+/** get.helm.sh, as helm's scripts/get-helm-3 downloads it; the archive holds `<os>-<arch>/helm`. */
+export const DEFAULT_HELM_URL = 'https://get.helm.sh/helm-{version}-{os}-{arch}.tar.gz';
+
 export const DEFAULT_KIND_URL = 'https://github.com/kubernetes-sigs/kind/releases/download/{version}/kind-{os}-{arch}';
 export const DEFAULT_KUBECTL_URL = 'https://dl.k8s.io/release/{version}/bin/{os}/{arch}/kubectl';
 

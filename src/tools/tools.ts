@@ -1,6 +1,9 @@
-/** kind and kubectl: the pinned defaults and the URL templates applied to the generic install. */
+/** kind, kubectl and helm: the pinned defaults and the URL templates applied to the generic install. */
 import { installTool, type InstallContext, type Installed } from './install.js';
 import {
+  DEFAULT_HELM_URL,
+  DEFAULT_HELM_VERSION,
+  HELM_SHA256,
   DEFAULT_KIND_URL,
   DEFAULT_KIND_VERSION,
   DEFAULT_KUBECTL_URL,
@@ -49,6 +52,21 @@ export async function installKubectl(o: ToolOptions, ctx: InstallContext & { war
       urlTemplate,
       checksumSuffix: '.sha256',
       pinnedSha256: KUBECTL_SHA256[version]?.[platformKey(ctx.platform)],
+    },
+    ctx,
+  );
+}
+
+export function installHelm(o: ToolOptions, ctx: InstallContext): Promise<Installed> {
+  const version = exactVersion(o.version ?? DEFAULT_HELM_VERSION, 'helm-version');
+  return installTool(
+    {
+      tool: 'helm',
+      version,
+      urlTemplate: o.urlTemplate ?? DEFAULT_HELM_URL,
+      checksumSuffix: '.sha256sum',
+      pinnedSha256: HELM_SHA256[version]?.[platformKey(ctx.platform)],
+      inArchive: '{os}-{arch}/helm',
     },
     ctx,
   );

@@ -2,8 +2,11 @@
 // in kubectl's formats, and refuses flags kubectl lacks. It runs no workload and forwards no port:
 // tests that need something listening start it themselves (helpers/node-fixtures.ts). Pods are
 // reported for applied Deployments, Ready unless named in $STANDIN_UNREADY (comma-separated).
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `kustomize` needs no cluster: it is handed to the real kubectl client this machine image
+// carries (the newest kubectl.1.NN beside the `kubectl` on PATH), so rendering is kustomize's own.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CLUSTER_SCOPED, mergeServicePorts, refusal } from './api-rules.mjs';
 import { fail, parse, record } from './common.mjs';
@@ -26,7 +29,25 @@ const out = (t) => process.stdout.write(`${t}\n`);
 
 const [verb, ...rest] = args;
 
-if (verb === 'apply') {
+/** The real client: the newest versioned kubectl beside the one PATH resolves to, outside the tool-cache. */
+function realKubectl() {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const f = join(dir, 'kubectl');
+    if (!existsSync(f) || readFileSync(f).subarray(0, 2).toString() === '#!') continue; // a stand-in script
+    const home = dirname(realpathSync(f));
+    const versioned = readdirSync(home).filter((n) => /^kubectl\.1\.\d+$/.test(n)).sort((a, b) => Number(b.split('.')[2]) - Number(a.split('.')[2]));
+    return join(home, versioned[0] ?? 'kubectl');
+  }
+  fail('kubectl', all, 'error: the stand-in found no real kubectl on PATH to run kustomize with');
+}
+
+if (verb === 'kustomize') {
+  const r = spawnSync(realKubectl(), args, { encoding: 'utf8' });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  record('kubectl', all, r.status ?? 1);
+  process.exit(r.status ?? 1);
+} else if (verb === 'apply') {
   const { flags } = parse('kubectl', all, rest, { filename: 'value', f: 'value', namespace: 'value' });
   if ((flags.filename ?? flags.f) !== '-') fail('kubectl', all, 'error: the stand-in reads manifests from stdin only (--filename -)');
   const text = readFileSync(0, 'utf8');
@@ -100,7 +121,11 @@ if (verb === 'apply') {
 } else if (verb === 'get') {
   const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', output: 'value', o: 'value', 'sort-by': 'value' });
   const ns = flags.namespace ?? flags.n ?? 'default';
-  if (positionals[0] === 'events') {
+  if (positionals[0] === 'service' && (flags.output ?? flags.o) === 'json') {
+    const svc = find('Service', positionals[1], ns);
+    if (!svc) fail('kubectl', all, `Error from server (NotFound): services "${positionals[1]}" not found`);
+    out(JSON.stringify(svc));
+  } else if (positionals[0] === 'events') {
     process.stderr.write(`No resources found in ${ns} namespace.\n`);
   } else if (positionals[0] === 'pods' && (flags.output ?? flags.o) === 'json') {
     const unready = (process.env.STANDIN_UNREADY ?? '').split(',');

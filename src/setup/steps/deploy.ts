@@ -1,12 +1,19 @@
 /**
- * The service's manifests, with every placeholder filled from the tasks that produced it (the
- * loaded images' tags, the dependencies' in-cluster names) on the parsed YAML, applied in the
- * environment's namespace, then each exposed port turned into the NodePort that kind maps to
- * this leg's host port. An exposed port the Service lacks is refused before anything is applied.
+ * The service, deployed in one step, in this order: the plain manifests, then each kustomization
+ * (rendered by the installed kubectl with this run's image tags put in by kustomize's images
+ * transformer), then each Helm chart (`helm upgrade --install`, no --wait: the `ready` task waits
+ * once for everything). Every placeholder is filled from the tasks that produced it (the loaded
+ * images' tags, the dependencies' in-cluster names), on the parsed YAML for manifests and
+ * kustomize output, in values files and `set` for charts. Everything kubectl applies goes in the
+ * environment's namespace; each exposed port then becomes the NodePort that kind maps to this
+ * leg's host port. An exposed port the Service lacks is refused before anything is applied.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { envKey, substituteYaml } from '../../config/placeholders.js';
+import { envKey, substitute, substituteYaml } from '../../config/placeholders.js';
+import { Helm } from '../../kube/helm.js';
+import { wrapKustomization, type ImageReplacement } from '../../kube/kustomize.js';
 import { nodePortPatch, servicePort } from '../../kube/manifests.js';
 import { portFor, staticValues } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
@@ -17,21 +24,58 @@ export const deploy: StepAction<'deploy'> = {
     const c = clusterOf(ctx);
     const d = present(ctx.config.deploy, 'deploy');
     const values = staticValues(ctx);
+    const images: ImageReplacement[] = [];
     for (const id of input.fromLoads) {
       const { name, tag } = task.need('load-image', id);
       values[`IMAGE_${envKey(name)}`] = tag;
+      images.push({ name: ctx.config.images[name]?.replaces ?? name, tag });
     }
     for (const id of input.fromDependencies) Object.assign(values, task.need(['start-in-cluster', 'link-dependency'], id).values);
     const call = { signal: task.signal, log: task.log };
     const ns = ctx.config.namespace;
-    const rendered = d.manifests.map((file) => substituteYaml(readFileSync(file, 'utf8'), values)).join('\n---\n');
+
+    const texts = d.manifests.map((file) => substituteYaml(readFileSync(file, 'utf8'), values));
+    for (const [i, dir] of d.kustomize.entries()) {
+      const wrapper = wrapKustomization(dir, join(ctx.identity.workDir, 'kustomize', String(i)), images);
+      task.log.write(`kustomize: ${dir} with ${images.length} image(s) replaced\n`);
+      texts.push(substituteYaml(await c.kubectl.kustomize(wrapper, call), values));
+    }
+    const rendered = texts.join('\n---\n');
     const objects = parseAllDocuments(rendered).flatMap((doc) => [doc.toJS() as unknown]);
-    const patches = Object.entries(d.expose).map(([name, e]) => ({
+    const inRendered = (service: string): boolean => objects.some((o) => (o as { kind?: string; metadata?: { name?: string } } | null)?.kind === 'Service' && (o as { metadata: { name?: string } }).metadata.name === service);
+    // a Service only a chart makes is read back once the chart is installed; any other must be in what kubectl applies
+    const patchFor = (objs: unknown[]) => (name: string, e: (typeof d.expose)[string]) => ({
       service: e.service,
-      patch: nodePortPatch(servicePort(objects, e.service, ns, e.port), portFor(c, `expose:${name}`).containerPort),
-    }));
-    await c.kubectl.apply(rendered, ns, call);
-    for (const p of patches) await c.kubectl.patchService(ns, p.service, p.patch, call);
-    return { manifests: d.manifests, exposed: Object.keys(d.expose) };
+      patch: nodePortPatch(servicePort(objs, e.service, ns, e.port), portFor(c, `expose:${name}`).containerPort),
+    });
+    const exposed = Object.entries(d.expose);
+    const early = exposed.filter(([, e]) => d.helm.length === 0 || inRendered(e.service)).map(([n, e]) => patchFor(objects)(n, e));
+    if (texts.length > 0) await c.kubectl.apply(rendered, ns, call);
+
+    if (d.helm.length > 0) {
+      const helm = new Helm(ctx.services.runner, ctx.identity.kubeconfig);
+      // values files with placeholders filled, beside the kubeconfig (0700), gone after the install
+      const dir = join(ctx.identity.workDir, 'helm-values');
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      try {
+        for (const [i, h] of d.helm.entries()) {
+          const files = h.values.map((v, j) => {
+            const file = join(dir, `${i}-${j}.yaml`);
+            writeFileSync(file, substitute(readFileSync(v, 'utf8'), values), { mode: 0o600 });
+            return file;
+          });
+          const set = Object.fromEntries(Object.entries(h.set).map(([k, v]) => [k, substitute(v, values)]));
+          await helm.upgradeInstall({ release: h.release, chart: h.chart, namespace: h.namespace, values: files, set }, call);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const late = [];
+    for (const [n, e] of exposed.filter(([, e]) => d.helm.length > 0 && !inRendered(e.service))) {
+      late.push(patchFor([await c.kubectl.getObject('service', e.service, ns, call)])(n, e));
+    }
+    for (const p of [...early, ...late]) await c.kubectl.patchService(ns, p.service, p.patch, call);
+    return { manifests: d.manifests, kustomize: d.kustomize, charts: d.helm.map((h) => h.release), exposed: Object.keys(d.expose) };
   },
 };

@@ -53,7 +53,7 @@ export interface RunningDependency {
 export interface StepResults {
   /** What the host check found, one line each, for the summary. */
   preflight: { findings: string[] };
-  'install-tool': { tool: 'kind' | 'kubectl'; version: string; dir: string; cached: boolean };
+  'install-tool': { tool: 'kind' | 'kubectl' | 'helm'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
   /** `retried`: why the first creation failed, when it was the one failure retried. */
   'create-cluster': { clusterName: string; kubeconfig: string; replaced: boolean; retried?: string };
@@ -68,6 +68,6 @@ export interface StepResults {
   /** `address`: the container's on kind's network, which its EndpointSlice names. */
   'link-dependency': { role: Dependency; values: Record<string, string>; address: string };
   migrate: { tool: string; applied: string[]; skipped: string[] } | { command: string[] };
-  deploy: { manifests: string[]; exposed: string[] };
+  deploy: { manifests: string[]; kustomize: string[]; charts: string[]; exposed: string[] };
   ready: { endpoints: Record<string, string> };
 }

@@ -1,0 +1,59 @@
+/**
+ * What `deploy.kustomize` and `deploy.helm` point at, checked when the file loads, before
+ * anything starts: a kustomization folder holds a kustomization file; a chart is a folder with
+ * Chart.yaml or a packaged .tgz, and its dependencies are already vendored in charts/ (fetching
+ * them needs a chart repository at run time, which is out of scope for now).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+/** The names kustomize accepts for its file (kustomize api/konfig: RecognizedKustomizationFileNames). */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+export function kustomizationFile(dir: string): string | undefined {
+  return KUSTOMIZATION_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+}
+
+/**
+ * The local files a kustomization reads, its bases' too (resources, bases, components,
+ * patches given by path), for the placeholder and `replaces` checks. Remote resources (URLs)
+ * are not followed.
+ */
+export function kustomizeFiles(dir: string, seen = new Set<string>()): string[] {
+  const file = kustomizationFile(dir);
+  if (!file || seen.has(dir)) return [];
+  seen.add(dir);
+  const k = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  const out = [file];
+  const paths: string[] = [];
+  for (const key of ['resources', 'bases', 'components', 'patchesStrategicMerge']) {
+    for (const p of (k[key] as unknown[] | undefined) ?? []) if (typeof p === 'string') paths.push(p);
+  }
+  for (const p of (k.patches as { path?: unknown }[] | undefined) ?? []) if (typeof p?.path === 'string') paths.push(p.path);
+  for (const p of paths) {
+    if (/^[a-z]+:\/\//.test(p) || p.includes('?ref=') || isAbsolute(p)) continue;
+    const full = resolve(dir, p);
+    if (!existsSync(full)) continue; // kustomize reports it, with its own words
+    if (statSync(full).isDirectory()) out.push(...kustomizeFiles(full, seen));
+    else out.push(full);
+  }
+  return out;
+}
+
+/** What is wrong with a chart, or undefined. */
+export function chartProblem(chart: string, shown: string): string | undefined {
+  if (!existsSync(chart)) return `chart "${shown}" does not exist (resolved to ${chart})`;
+  if (statSync(chart).isFile()) return chart.endsWith('.tgz') ? undefined : `chart "${shown}" is a file but not a packaged chart (.tgz)`;
+  const meta = join(chart, 'Chart.yaml');
+  if (!existsSync(meta)) return `chart folder "${shown}" holds no Chart.yaml`;
+  const deps = ((parse(readFileSync(meta, 'utf8')) ?? {}) as { dependencies?: { name?: string; repository?: string }[] }).dependencies ?? [];
+  const vendored = existsSync(join(chart, 'charts')) ? readdirSync(join(chart, 'charts')) : [];
+  // helm pkg/action/install.go CheckDependencies: each must be in charts/, as a folder or <name>-<version>.tgz
+  const missing = deps.filter((d) => d.name && !vendored.some((f) => f === d.name || (f.startsWith(`${d.name}-`) && f.endsWith('.tgz'))));
+  if (missing.length > 0) {
+    const names = missing.map((d) => `${d.name}${d.repository ? ` (from ${d.repository})` : ''}`).join(', ');
+    return `chart "${shown}" depends on ${names}, which charts/ does not hold; fetching them needs a chart repository at run time, which this action does not do: run \`helm dependency build ${shown}\` and commit charts/, or give a packaged .tgz`;
+  }
+  return undefined;
+}
