@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { CacheServer } from './helpers/cache-server.js';
@@ -61,6 +62,17 @@ describe('snapshots of the migrated database', () => {
     expect(cold.main.stdout).toContain('postgres snapshot: miss');
     expect(cold.main.stdout).toMatch(/postgres snapshot saved as ds-e2e-setup-pgdata-[a-z0-9-]+-3-[0-9a-f]{20}/);
     expect(cache.saved().filter((k) => k.startsWith('ds-e2e-setup-pgdata-'))).toHaveLength(1);
+    // the archive in the cache: a cleanly shut-down data directory with no trace of a password verifier
+    const entry = cache.entries.find((e) => e.key.startsWith('ds-e2e-setup-pgdata-'));
+    const unpacked = mkdtempSync(join(tmpdir(), 'snapshot-entry-'));
+    execFileSync('sh', ['-c', 'zstd -q -d -c | tar -x -P -C "$1"', 'sh', unpacked], { input: entry?.data });
+    const archive = readFileSync(join(unpacked, '.ds-e2e-cache/pgdata/snapshot.tar'));
+    expect(archive.length).toBeGreaterThan(1_000_000);
+    expect(archive.includes('SCRAM-SHA-256$')).toBe(false);
+    const names = execFileSync('tar', ['-t'], { input: archive, encoding: 'utf8' }).split('\n');
+    expect(names).toContain('ds-e2e-snapshot/global/pg_control');
+    expect(names.filter((n) => /backup_label|backup_manifest/.test(n))).toEqual([]);
+    rmSync(unpacked, { recursive: true, force: true });
 
     let oldRefused: string | undefined;
     const warm = await run(async (url) => {

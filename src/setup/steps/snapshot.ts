@@ -62,11 +62,11 @@ export async function restoreSnapshot(ctx: StepContext, plan: SnapshotPlan): Pro
 export function saveSnapshotLater(ctx: StepContext, use: SnapshotUse): void {
   const full = join(ctx.config.workspace, use.file);
   const container = ctx.identity.container('postgres');
-  const user = present(ctx.config.postgres, 'postgres').user;
+  const { user, database } = present(ctx.config.postgres, 'postgres');
   ctx.later(`snapshot of ${container}`, (log) =>
     withPathLock(full, async () => {
       try {
-        await captureSnapshot(ctx.docker, container, user, full, { log });
+        await captureSnapshot(ctx.docker, container, user, database, full, { log });
         if (await ctx.cache.save([use.file], use.key)) log.write(`postgres snapshot saved as ${use.key}\n`);
       } finally {
         rmSync(full, { force: true });
