@@ -56,3 +56,20 @@ describe('node images', () => {
     expect(prepared('v1.34.8', { kindVersion: 'v0.99.0', nodeImage: 'registry.local/node:v1.34.8' }).config.cluster).toMatchObject({ nodeImage: 'registry.local/node:v1.34.8', kubernetes: 'v1.34.8' });
   });
 });
+
+describe("kind's readiness timeout, told from other creation failures", () => {
+  const kubeadm = (phaseError: string) =>
+    [
+      'ERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged c-control-plane kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1',
+      'Command Output: [wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"',
+      phaseError,
+    ].join('\n');
+
+  test('only a failed wait-control-plane phase counts', async () => {
+    const { isControlPlaneTimeout } = await import('../src/kube/kind.js');
+    expect(isControlPlaneTimeout(kubeadm("error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster"))).toBe(true);
+    // the phase's progress line is printed on every init that gets that far: a later phase's failure is something else
+    expect(isControlPlaneTimeout(kubeadm('error execution phase upload-config/kubelet: Error writing Crisocket information for the control-plane node: timed out waiting for the condition'))).toBe(false);
+    expect(isControlPlaneTimeout('ERROR: failed to create cluster: failed to ensure docker network: exit status 1')).toBe(false);
+  });
+});

@@ -136,6 +136,12 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
     files: { 'overlay/kustomization.yaml': 'resources: [../base]\n', 'base/kustomization.yaml': 'resources: [d.yaml]\n', 'base/d.yaml': 'kind: ConfigMap\ndata: { x: "${POSTGRES_URL}" }\n' },
     expect: ['deploy.kustomize', 'base/d.yaml:2', 'unknown placeholder ${POSTGRES_URL}'],
   },
+  {
+    case: 'a kustomization that is not valid YAML',
+    yaml: 'name: api\ncluster: {}\ndeploy: { kustomize: [k] }\n',
+    files: { 'k/kustomization.yaml': 'resources: [a.yaml\n  : {\n' },
+    expect: ['deploy.kustomize[0]', 'k/kustomization.yaml is not valid YAML'],
+  },
   { case: 'a deploy with nothing to deploy', yaml: 'name: api\ncluster: {}\ndeploy: { wait: [] }\n', expect: ['deploy', 'give manifests, kustomize or helm'] },
   { case: 'an empty file', yaml: '\n  \n', expect: ['the file is empty'] },
   { case: 'a file that is only a comment', yaml: '# nothing here\n', expect: ['the file is empty'] },

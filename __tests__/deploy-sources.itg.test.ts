@@ -59,6 +59,7 @@ cluster: {}
 images:
   svc: { context: app, replaces: ghcr.io/org/svc }
 redis: { placement: docker, image: ds-e2e-test/redis:7 }
+postgres: { placement: docker, image: ds-e2e-test/postgres:15 }
 deploy:
 ${deploy}`;
 
@@ -140,7 +141,7 @@ describe('deploy.helm, mixed with manifests and kustomize', () => {
           '    - chart: chart',
           '      release: svc-chart',
           '      values: [e2e-values.yaml]',
-          '      set: { image.tag: "${IMAGE_SVC}", redis.host: "${REDIS_HOST}", replicas: 3 }',
+          '      set: { image.tag: "${IMAGE_SVC}", redis.host: "${REDIS_HOST}", replicas: 3, enabled: "true", db.password: "${POSTGRES_PASSWORD}" }',
           '',
         ].join('\n'),
       ),
@@ -157,7 +158,11 @@ describe('deploy.helm, mixed with manifests and kustomize', () => {
     const tag = JSON.parse(r.outputs.images).svc as string;
     const redisHost = stored(r, 'Deployment', 'svc').spec.template.spec.containers[0].env[0].value;
     expect(u.args.slice(0, 7)).toEqual(['upgrade', '--install', 'svc-chart', join(ws.dir, 'chart'), '--namespace', r.outputs.namespace, '--create-namespace']);
-    expect(u.args).toEqual(expect.arrayContaining(['--set', `image.tag=${tag}`, '--set', `redis.host=${redisHost}`, '--set', 'replicas=3']));
+    // strings stay strings, numbers go as numbers, and the password goes through a file, never argv
+    expect(u.args).toEqual(expect.arrayContaining(['--set-string', `image.tag=${tag}`, '--set-string', `redis.host=${redisHost}`, '--set', 'replicas=3', '--set-string', 'enabled=true']));
+    const password = new URL(r.outputs['postgres-url']).password;
+    expect(u.args.join(' ')).not.toContain(password);
+    expect(u.helm?.setFiles).toEqual([{ key: 'db.password', content: password }]);
     expect(u.helm?.values).toHaveLength(1);
     expect(u.helm?.values[0].content).toBe(`image: { full: "${tag}" }\nredis: { url: "redis://${redisHost}:6379" }\n`);
     // the filled values file lived only for the install

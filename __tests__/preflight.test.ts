@@ -8,7 +8,8 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { cgroupProblem, formatBytes, freeBytes, INOTIFY_PER_CLUSTER, inotifyShortfall, sysctlFile } from '../src/host/preflight.js';
-import { preflight, PreflightError } from '../src/setup/steps/preflight.js';
+import { ProcessRunner } from '../src/exec/runner.js';
+import { orElse, preflight, PreflightError } from '../src/setup/steps/preflight.js';
 import { ROOT } from './helpers/run.js';
 import { harness, taskWith } from './helpers/step-harness.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
@@ -122,4 +123,38 @@ process.stdout.write(JSON.stringify(await inotifyFinding(new ProcessRunner(), 1)
       expect(readFileSync(sysctlFile('fs.inotify.max_user_watches'), 'utf8').trim()).toBe('8192');
     });
   });
+
+  test('an engine call that does not answer in time is not checked, and never counted against the run; a cancelled task still fails', async () => {
+    const hang = (signal: AbortSignal): Promise<unknown> => new ProcessRunner().run('sleep', ['5'], { signal });
+    const task = taskWith();
+    const t0 = Date.now();
+    const got = await orElse({ task, signal: AbortSignal.timeout(100) }, 'docker info', hang(AbortSignal.timeout(100)), 'fallback' as unknown);
+    expect(got).toBe('fallback');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(task.log.text()).toContain('docker info did not answer in 10 s: not checked');
+
+    const cancelled = new AbortController();
+    const cancelledTask = { ...taskWith(), signal: cancelled.signal };
+    const b = { task: cancelledTask, signal: AbortSignal.any([cancelled.signal, AbortSignal.timeout(5000)]) };
+    setTimeout(() => cancelled.abort(new Error('job cancelled')), 50);
+    await expect(orElse(b, 'docker info', hang(b.signal), 'fallback' as unknown)).rejects.toThrow('job cancelled');
+  });
+
+  test('a remote engine is not measured on this machine', async () => {
+    ws = makeWorkspace({ 'e2e.yaml': 'name: disk\nimages:\n  api: { context: api }\n', 'api/Dockerfile': 'FROM scratch\n' });
+    writeFileSync(join(ws.dir, 'api', 'big.bin'), '');
+    truncateSync(join(ws.dir, 'api', 'big.bin'), 2 ** 40);
+    const h = harness(ws);
+    h.runner.on(['docker', 'info'], { stdout: dockerInfo(ws, '2') });
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'tcp://10.0.0.5:2376';
+    try {
+      const r = await preflight.run({ kind: 'preflight' }, h.ctx, taskWith());
+      expect(r.findings[0]).toMatch(/^disk: not checked \(the engine runs elsewhere \(tcp:\/\/10\.0\.0\.5:2376\)\); this run needs about 1\.0 TiB$/);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+  });
 });
+

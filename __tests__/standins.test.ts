@@ -67,7 +67,7 @@ describe('the helm stand-in', () => {
     const chart = join(mkdtempSync(join(tmpdir(), 'chart-')), 'c');
     mkdirSync(chart);
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\n');
-    const args = [...Helm.upgradeArgs({ release: 'c', chart, namespace: 'ns', values: [], set: { 'image.tag': 'svc:e2e-1' } }), '--kubeconfig', kubeconfig];
+    const args = [...Helm.upgradeArgs({ release: 'c', chart, namespace: 'ns', values: [], set: [{ key: 'image.tag', value: 'svc:e2e-1', as: 'set-string' }, { key: 'replicas', value: '2', as: 'set' }] }), '--kubeconfig', kubeconfig];
     const r = helm(args);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('Release "c" does not exist. Installing it now.');

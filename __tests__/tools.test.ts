@@ -78,6 +78,12 @@ describe('installing helm (a .tar.gz, as get.helm.sh ships it)', () => {
     expect(tc.findAllVersions('helm', platform.arch)).toEqual([]);
   });
 
+  test('an archive without <os>-<arch>/helm is refused, naming what is missing', async () => {
+    mirror.bodies.set(helmPath('v3.99.6'), execFileSync('sh', ['-c', 'd=$(mktemp -d); echo x > "$d/README.md"; tar -czf - -C "$d" README.md']));
+    await expect(installHelm({ version: 'v3.99.6', urlTemplate: mirror.helmUrl }, ctx())).rejects.toThrow(`helm v3.99.6: ${mirror.base}${helmPath('v3.99.6')} holds no ${platform.os}-${platform.arch}/helm`);
+    expect(tc.findAllVersions('helm', platform.arch)).toEqual([]);
+  });
+
   test('a 404 fails at once, naming the URL', async () => {
     mirror.faults.set(helmPath('v3.99.5'), [{ status: 404, body: 'Not Found' }]);
     await expect(installHelm({ version: 'v3.99.5', urlTemplate: mirror.helmUrl }, ctx())).rejects.toThrow(`GET ${mirror.base}${helmPath('v3.99.5')}: HTTP 404 Not Found`);

@@ -15,6 +15,23 @@ export function kustomizationFile(dir: string): string | undefined {
   return KUSTOMIZATION_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
+/** A kustomization or Chart.yaml that is not the YAML mapping it must be, named by its path. */
+export class DeploySourceError extends Error {}
+
+function readMapping(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new DeploySourceError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new DeploySourceError(`${file} must be a YAML mapping`);
+  return value as Record<string, unknown>;
+}
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
 /**
  * The local files a kustomization reads, its bases' too (resources, bases, components,
  * patches given by path), for the placeholder and `replaces` checks. Remote resources (URLs)
@@ -24,13 +41,13 @@ export function kustomizeFiles(dir: string, seen = new Set<string>()): string[] 
   const file = kustomizationFile(dir);
   if (!file || seen.has(dir)) return [];
   seen.add(dir);
-  const k = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  const k = readMapping(file);
   const out = [file];
   const paths: string[] = [];
   for (const key of ['resources', 'bases', 'components', 'patchesStrategicMerge']) {
-    for (const p of (k[key] as unknown[] | undefined) ?? []) if (typeof p === 'string') paths.push(p);
+    for (const p of list(k[key])) if (typeof p === 'string') paths.push(p);
   }
-  for (const p of (k.patches as { path?: unknown }[] | undefined) ?? []) if (typeof p?.path === 'string') paths.push(p.path);
+  for (const p of list(k.patches)) if (typeof (p as { path?: unknown } | null)?.path === 'string') paths.push((p as { path: string }).path);
   for (const p of paths) {
     if (/^[a-z]+:\/\//.test(p) || p.includes('?ref=') || isAbsolute(p)) continue;
     const full = resolve(dir, p);
@@ -47,7 +64,12 @@ export function chartProblem(chart: string, shown: string): string | undefined {
   if (statSync(chart).isFile()) return chart.endsWith('.tgz') ? undefined : `chart "${shown}" is a file but not a packaged chart (.tgz)`;
   const meta = join(chart, 'Chart.yaml');
   if (!existsSync(meta)) return `chart folder "${shown}" holds no Chart.yaml`;
-  const deps = ((parse(readFileSync(meta, 'utf8')) ?? {}) as { dependencies?: { name?: string; repository?: string }[] }).dependencies ?? [];
+  let deps: { name?: string; repository?: string }[];
+  try {
+    deps = list(readMapping(meta).dependencies) as { name?: string; repository?: string }[];
+  } catch (err) {
+    return (err as Error).message;
+  }
   const vendored = existsSync(join(chart, 'charts')) ? readdirSync(join(chart, 'charts')) : [];
   // helm pkg/action/install.go CheckDependencies: each must be in charts/, as a folder or <name>-<version>.tgz
   const missing = deps.filter((d) => d.name && !vendored.some((f) => f === d.name || (f.startsWith(`${d.name}-`) && f.endsWith('.tgz'))));

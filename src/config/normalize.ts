@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { fieldPath } from './issues.js';
 import { readKindConfigFile } from './kind-file.js';
-import { chartProblem, KUSTOMIZATION_FILES, kustomizationFile, kustomizeFiles } from './deploy-sources.js';
+import { chartProblem, DeploySourceError, KUSTOMIZATION_FILES, kustomizationFile, kustomizeFiles } from './deploy-sources.js';
 import { checkPath, displayPath } from './paths.js';
 import { envKey, findPlaceholders, knownPlaceholders, migrateCommandPlaceholders } from './placeholders.js';
 import type { EnvFile, MigrationTool } from './schema.js';
@@ -30,7 +30,8 @@ export interface HelmRelease {
   namespace: string;
   /** Absolute paths, in order. */
   values: string[];
-  set: Record<string, string>;
+  /** Strings keep helm's string semantics (`--set-string`); numbers and booleans go as `--set`. */
+  set: Record<string, string | number | boolean>;
 }
 
 export interface Config {
@@ -162,12 +163,16 @@ export function normalize(env: EnvFile, where: Where): Config {
       const chart = abs(h.chart);
       const wrong = chartProblem(chart, h.chart);
       if (wrong) problem(['deploy', 'helm', i, 'chart'], wrong);
+      const own = env.namespace ?? `${env.name}-e2e`;
+      if (h.namespace && h.namespace !== own && (env.deploy?.wait.length || Object.keys(env.deploy?.expose ?? {}).length)) {
+        problem(['deploy', 'helm', i, 'namespace'], `wait and expose look in the environment's namespace "${own}"; install the chart there (leave namespace out) or wait for it in your tests`);
+      }
       return {
         chart,
         release: h.release,
-        namespace: h.namespace ?? env.namespace ?? `${env.name}-e2e`,
+        namespace: h.namespace ?? own,
         values: h.values.map((v, j) => mustExist(['deploy', 'helm', i, 'values', j], v, 'file')),
-        set: Object.fromEntries(Object.entries(h.set).map(([k, v]) => [k, String(v)])),
+        set: h.set,
       };
     });
     deploy = { wait: env.deploy.wait, expose: env.deploy.expose, manifests: files, kustomize, helm };
@@ -199,12 +204,20 @@ export function normalize(env: EnvFile, where: Where): Config {
       }
     };
     checkFiles('deploy.manifests', deploy.manifests);
-    const kustomized = deploy.kustomize.flatMap((k) => kustomizeFiles(k));
+    const kustomized = deploy.kustomize.flatMap((k, i) => {
+      try {
+        return kustomizeFiles(k);
+      } catch (err) {
+        if (!(err instanceof DeploySourceError)) throw err;
+        problem(['deploy', 'kustomize', i], err.message.replace(where.workspace + '/', ''));
+        return [];
+      }
+    });
     checkFiles('deploy.kustomize', kustomized);
     deploy.helm.forEach((h, i) => {
       checkFiles(`deploy.helm[${i}].values`, h.values);
       for (const [key, value] of Object.entries(h.set)) {
-        for (const ph of findPlaceholders(value)) {
+        for (const ph of findPlaceholders(String(value))) {
           if (!known.has(ph.name)) problem(['deploy', 'helm', i, 'set', key], `unknown placeholder \${${ph.name}}; known: ${knownList}`);
         }
       }

@@ -33,10 +33,17 @@ export async function captureSnapshot(docker: Docker, container: string, user: s
     // VACUUM FULL rewrites pg_authid without the old row version, and with full_page_writes off the
     // WAL holds no image of the page it was on: no byte of the old verifier is left. wal_recycle
     // (PostgreSQL 12+) off drops the segment a checkpoint would keep for reuse.
-    await docker.exec(container, ['postgres', '--single', '-D', `${WORK}/${FOLDER}`, '-c', 'listen_addresses=', '-c', 'wal_recycle=off', '-c', 'full_page_writes=off', database], {
-      ...as,
-      input: `ALTER ROLE "${user}" PASSWORD NULL;\nVACUUM FULL pg_authid;\n`,
-    });
+    const single = (extra: string[]) =>
+      docker.exec(container, ['postgres', '--single', '-D', `${WORK}/${FOLDER}`, '-c', 'listen_addresses=', '-c', 'full_page_writes=off', ...extra, database], {
+        ...as,
+        input: `ALTER ROLE "${user}" PASSWORD NULL;\nVACUUM FULL pg_authid;\n`,
+        allowFailure: true,
+      });
+    let r = await single(['-c', 'wal_recycle=off']);
+    if (r.code !== 0 && /unrecognized configuration parameter "wal_recycle"/.test(r.stderr)) r = await single([]); // before PostgreSQL 12
+    // single-user mode exits 0 even when a statement fails: its output says so
+    const failed = /\b(ERROR|FATAL|PANIC):\s.*$/m.exec(`${r.stdout}\n${r.stderr}`);
+    if (r.code !== 0 || failed) throw new Error(`the snapshot's copy could not be made clean: ${failed?.[0] ?? r.stderr.trim().split('\n').pop()}`);
     await docker.exec(container, ['rm', '-f', `${WORK}/${FOLDER}/backup_label.old`, `${WORK}/${FOLDER}/backup_manifest`], as);
     // numeric owners: the image's postgres uid, whatever the host calls it
     await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', WORK, FOLDER], as);

@@ -3,8 +3,20 @@
  * them (cmd/helm/upgrade.go, flags.go, pkg/cli/environment.go at v3.21.4). No --wait: the action
  * waits once, at the end, for every rollout.
  */
+import { isMap, isScalar, parseDocument } from 'yaml';
 import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
+
+/**
+ * One `--set`-family value: `set` for numbers and booleans, `set-string` for strings (so "true"
+ * or "0123" stay strings), `set-file` for a string that holds a secret, which goes in a file
+ * (its path in argv, never the value).
+ */
+export interface HelmSet {
+  key: string;
+  value: string;
+  as: 'set' | 'set-string' | 'set-file';
+}
 
 export interface HelmInstall {
   release: string;
@@ -12,7 +24,7 @@ export interface HelmInstall {
   namespace: string;
   /** Values files, in order (later ones win, as helm merges them). */
   values: string[];
-  set: Record<string, string>;
+  set: HelmSet[];
 }
 
 export class Helm {
@@ -31,7 +43,7 @@ export class Helm {
       'upgrade', '--install', i.release, i.chart,
       '--namespace', i.namespace, '--create-namespace',
       ...i.values.flatMap((f) => ['--values', f]),
-      ...Object.entries(i.set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+      ...i.set.flatMap((s) => [`--${s.as}`, `${s.key}=${s.value}`]),
     ];
   }
 
@@ -47,4 +59,25 @@ export class Helm {
     };
     return { status: await text(['status', release]), manifest: await text(['get', 'manifest', release]) };
   }
+}
+
+/**
+ * A release's manifest with every Secret's values replaced: `data` is base64, which masking by
+ * value cannot catch, and diagnostics are often uploaded as artifacts. A document that does not
+ * parse is kept as it is, unless it could be a Secret: then it is left out.
+ */
+export function redactSecrets(manifest: string): string {
+  return manifest
+    .split(/^---[ \t]*$/m)
+    .map((chunk) => {
+      const doc = parseDocument(chunk);
+      if (doc.errors.length > 0) return /^\s*kind:\s*Secret\b/m.test(chunk) ? '\n# a Secret that does not parse as YAML: left out\n' : chunk;
+      if (doc.get('kind') !== 'Secret') return chunk;
+      for (const field of ['data', 'stringData']) {
+        const map = doc.get(field);
+        if (isMap(map)) for (const item of map.items) doc.setIn([field, isScalar(item.key) ? item.key.value : item.key], '(redacted)');
+      }
+      return `\n${doc.toString()}`;
+    })
+    .join('---');
 }

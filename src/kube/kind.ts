@@ -8,11 +8,14 @@ import type { CommandRunner } from '../exec/runner.js';
  * The creation failure kind's CI users meet most: the control plane does not come up in time.
  * kind wraps kubeadm's error as "failed to init node with kubeadm"
  * (pkg/cluster/internal/create/actions/kubeadminit/init.go) and prints kubeadm's output after
- * "Command Output:"; kubeadm's wait-control-plane phase fails with "couldn't initialize a
- * Kubernetes cluster" (cmd/kubeadm/app/cmd/phases/init/waitcontrolplane.go). Both must be there.
+ * "Command Output:"; kubeadm's wait-control-plane phase fails with "error execution phase
+ * wait-control-plane: couldn't initialize a Kubernetes cluster" (kubeadm's phase runner prefixes
+ * the phase's error; cmd/kubeadm/app/cmd/phases/init/waitcontrolplane.go). Both must be there:
+ * kubeadm prints "[wait-control-plane] Waiting for …" on every init that gets that far, so a
+ * later phase's failure must not pass for this one.
  */
 export function isControlPlaneTimeout(output: string): boolean {
-  return output.includes('failed to init node with kubeadm') && /wait-control-plane|couldn't initialize a Kubernetes cluster/.test(output);
+  return output.includes('failed to init node with kubeadm') && /error execution phase wait-control-plane\b/.test(output);
 }
 
 /** The label kind puts on every node container (kind pkg/cluster/internal/providers/docker/constants.go: clusterLabelKey). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/normalize.js';
 import type { Identity } from '../config/identity.js';
 import { envKey } from '../config/placeholders.js';
+import { errorMessage } from '../core/errors.js';
 import { Docker } from '../docker/docker.js';
 import { runGraph } from '../engine/engine.js';
 import { TaskLog } from '../engine/task-log.js';
@@ -26,7 +27,7 @@ import { chooseStrategy, detectBuildFacts } from '../docker/strategy.js';
 import { detectEngine } from '../docker/engine.js';
 import { reservePorts } from '../host/ports.js';
 import { Kind } from '../kube/kind.js';
-import { Helm } from '../kube/helm.js';
+import { Helm, redactSecrets } from '../kube/helm.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { NODE_PORTS } from '../kube/node-ports.js';
 import { kindNetworking } from '../kube/kind-config.js';
@@ -111,7 +112,9 @@ export async function up(
     // Evidence first: the error propagates only after the logs are on disk, and nothing is retried.
     const evidence = cluster && { kind: cluster.kind, kubectl: cluster.kubectl, namespace: config.namespace };
     await writeDiagnostics({ docker, labels: identity.labels, dir: identity.diagnosticsDir, cluster: evidence }, services);
-    if (cluster && result.timings.some((t) => t.task === 'deploy' && t.start !== undefined)) await writeHelmEvidence(config, identity, services);
+    if (cluster && result.timings.some((t) => t.task === 'deploy' && t.start !== undefined)) {
+      await writeHelmEvidence(config, identity, services).catch((err: unknown) => services.logger.warn(`helm evidence not written: ${errorMessage(err)}`));
+    }
   }
   const outputs = gatherOutputs(config, identity, planned, result.results);
   return { result, cache: cache.events, outputs, env: exportedEnv(outputs) };
@@ -127,7 +130,7 @@ async function writeHelmEvidence(config: Config, identity: Identity, services: S
   for (const r of releases) {
     const { status, manifest } = await helm.evidence(r.release, r.namespace);
     writeFileSync(join(dir, `${r.release}.status.txt`), services.secrets.mask(status));
-    writeFileSync(join(dir, `${r.release}.manifest.yaml`), services.secrets.mask(manifest));
+    writeFileSync(join(dir, `${r.release}.manifest.yaml`), services.secrets.mask(redactSecrets(manifest)));
   }
 }
 

@@ -4,7 +4,7 @@
  * gzip archive (an HTML error page, say), verifies sha256 against the built-in pin or the
  * checksum file beside the download, and only then unpacks and caches it.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
@@ -73,7 +73,9 @@ export async function installTool(req: ToolRequest, ctx: InstallContext): Promis
     let binary = file;
     if (req.inArchive) {
       const unpacked = await tc.extractTar(file, `${file}.d`);
-      binary = join(unpacked, fillTemplate(req.inArchive, { version: req.version, ...ctx.platform }));
+      const inside = fillTemplate(req.inArchive, { version: req.version, ...ctx.platform });
+      binary = join(unpacked, inside);
+      if (!existsSync(binary)) throw new Error(`${req.tool} ${req.version}: ${url} holds no ${inside}; check the URL or the mirror`);
       checkExecutable(readHead(binary), req.tool, `${url} (${req.inArchive})`, ctx.platform);
     }
     chmodSync(binary, 0o755); // executable only once verified

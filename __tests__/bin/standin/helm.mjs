@@ -44,7 +44,7 @@ function parseRepeated(args, spec) {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const name = a.replace(/^--?/, '').split('=')[0];
-    if (a.startsWith('-') && ['values', 'f', 'set', 'set-string'].includes(name)) {
+    if (a.startsWith('-') && ['values', 'f', 'set', 'set-string', 'set-file'].includes(name)) {
       const value = a.includes('=') && a.startsWith('--') ? a.slice(a.indexOf('=') + 1) : args[++i];
       (many[name === 'f' ? 'values' : name] ??= []).push(value);
     } else single.push(a);
@@ -70,6 +70,12 @@ if (verb === 'version') {
     if (!existsSync(f)) fail('helm', all, `Error: open ${f}: no such file or directory`);
     values.push({ file: f, content: readFileSync(f, 'utf8') });
   }
+  const setFiles = [];
+  for (const kv of many['set-file'] ?? []) {
+    const [key, file] = [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
+    if (!existsSync(file)) fail('helm', all, `Error: failed parsing --set-file data: open ${file}: no such file or directory`);
+    setFiles.push({ key, content: readFileSync(file, 'utf8') });
+  }
   const ns = flags.namespace ?? flags.n ?? 'default';
   const dir = stateDir(flags.kubeconfig);
   mkdirSync(dir, { recursive: true });
@@ -79,7 +85,7 @@ if (verb === 'version') {
   if (revision === 1) process.stdout.write(`Release "${release}" does not exist. Installing it now.\n`);
   else process.stdout.write(`Release "${release}" has been upgraded. Happy Helming!\n`);
   process.stdout.write(`NAME: ${release}\nNAMESPACE: ${ns}\nSTATUS: deployed\nREVISION: ${revision}\n`);
-  record('helm', all, 0, { helm: { release, chart, namespace: ns, set: many.set ?? [], values } });
+  record('helm', all, 0, { helm: { release, chart, namespace: ns, set: [...(many.set ?? []), ...(many['set-string'] ?? [])], setFiles, values } });
 } else if (verb === 'status' || (verb === 'get' && rest[0] === 'manifest')) {
   const args = verb === 'get' ? rest.slice(1) : rest;
   const { flags, positionals } = parse('helm', all, args, verb === 'get' ? GET_MANIFEST : STATUS);

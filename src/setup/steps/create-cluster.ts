@@ -13,6 +13,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Call } from '../../core/log.js';
+import { errorMessage, withCause } from '../../core/errors.js';
 import { CommandError } from '../../exec/runner.js';
 import { kindConfig, loopback } from '../../kube/kind-config.js';
 import { isControlPlaneTimeout, KIND_CLUSTER_LABEL } from '../../kube/kind.js';
@@ -47,10 +48,13 @@ export const createCluster: StepAction<'create-cluster'> = {
       await c.kind.create(config, files, call);
     } catch (err) {
       if (!(err instanceof CommandError && isControlPlaneTimeout(err.stderr))) throw err;
-      retried = `the control plane was not ready in time (kubeadm's wait-control-plane phase); evidence in ${await firstAttemptEvidence(ctx, call)}`;
+      // the evidence is best effort: failing to write it must not hide the failure or stop the retry
+      const evidence = await firstAttemptEvidence(ctx, call).catch((e: unknown) => `not written: ${errorMessage(e)}`);
+      retried = `the control plane was not ready in time (kubeadm's wait-control-plane phase); evidence in ${evidence}`;
       task.log.write(`kind create failed: ${retried}; deleting the cluster and creating it once more\n`);
       ctx.services.logger.warn(`cluster creation retried once: ${retried}`);
       await c.kind.delete(call);
+      if (await c.kind.exists(call)) throw withCause(`${errorMessage(err)}\nkind could not delete the failed cluster, so it was not created again`, err);
       await c.kind.create(config, files, call);
     }
     if (ctx.reach.kind === 'container') {

@@ -4,7 +4,8 @@
  * transformer), then each Helm chart (`helm upgrade --install`, no --wait: the `ready` task waits
  * once for everything). Every placeholder is filled from the tasks that produced it (the loaded
  * images' tags, the dependencies' in-cluster names), on the parsed YAML for manifests and
- * kustomize output, in values files and `set` for charts. Everything kubectl applies goes in the
+ * kustomize output, in values files and `set` for charts (a `set` value holding a secret goes to
+ * helm through a 0600 file, `--set-file`, never in argv). Everything kubectl applies goes in the
  * environment's namespace; each exposed port then becomes the NodePort that kind maps to this
  * leg's host port. An exposed port the Service lacks is refused before anything is applied.
  */
@@ -12,7 +13,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { envKey, substitute, substituteYaml } from '../../config/placeholders.js';
-import { Helm } from '../../kube/helm.js';
+import { Helm, type HelmSet } from '../../kube/helm.js';
 import { wrapKustomization, type ImageReplacement } from '../../kube/kustomize.js';
 import { nodePortPatch, servicePort } from '../../kube/manifests.js';
 import { portFor, staticValues } from '../step-context.js';
@@ -64,7 +65,14 @@ export const deploy: StepAction<'deploy'> = {
             writeFileSync(file, substitute(readFileSync(v, 'utf8'), values), { mode: 0o600 });
             return file;
           });
-          const set = Object.fromEntries(Object.entries(h.set).map(([k, v]) => [k, substitute(v, values)]));
+          const set = Object.entries(h.set).map(([key, v], j): HelmSet => {
+            if (typeof v !== 'string') return { key, value: String(v), as: 'set' };
+            const value = substitute(v, values);
+            if (ctx.services.secrets.mask(value) === value) return { key, value, as: 'set-string' };
+            const file = join(dir, `${i}-set-${j}.txt`);
+            writeFileSync(file, value, { mode: 0o600 });
+            return { key, value: file, as: 'set-file' };
+          });
           await helm.upgradeInstall({ release: h.release, chart: h.chart, namespace: h.namespace, values: files, set }, call);
         }
       } finally {

@@ -43,12 +43,18 @@ export const preflight: StepAction<'preflight'> = {
       findings.push(m);
       task.log.write(`${m}\n`);
     };
-    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, task), diskParts(ctx, task), ctx.cluster ? clustersOnHost(ctx, task) : Promise.resolve(0)]);
+    // every engine call shares one bound: they all wait behind the daemon's locks, and this step gates the rest
+    const bounded = { task, signal: AbortSignal.any([task.signal, AbortSignal.timeout(ENGINE_TIMEOUT_MS)]) };
+    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, bounded), diskParts(ctx, bounded), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)]);
 
     const need = diskNeed(parts);
-    const free = info.rootDir ? freeBytes(info.rootDir) : undefined;
+    const remote = engineElsewhere(ctx);
+    const free = info.rootDir && !remote ? freeBytes(info.rootDir) : undefined;
     const detail = Object.entries(need.parts).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ');
-    if (free === undefined) say(`disk: not checked (${info.rootDir ? `${info.rootDir} cannot be read from here` : 'the engine did not say where it keeps its data'}); this run needs about ${formatBytes(need.total)}`);
+    if (free === undefined) {
+      const why = remote ?? (info.rootDir ? `${info.rootDir} cannot be read from here` : 'the engine did not say where it keeps its data');
+      say(`disk: not checked (${why}); this run needs about ${formatBytes(need.total)}`);
+    }
     else if (free < need.total) {
       throw new PreflightError(`not enough disk under ${info.rootDir}: ${formatBytes(free)} (${free} bytes) free, this run needs about ${formatBytes(need.total)} (${need.total} bytes): ${detail}. Free space (docker system prune) or use a larger runner.`);
     } else say(`disk: ${formatBytes(free)} free under ${info.rootDir}, ${need.total === 0 ? 'nothing to download or build' : `about ${formatBytes(need.total)} needed (${detail})`}`);
@@ -66,15 +72,39 @@ export const preflight: StepAction<'preflight'> = {
   },
 };
 
-/** `docker info` waits behind the daemon's locks (a slow `rm` of another leg's containers): it gets 10 s, then the checks that need it are skipped. */
-const INFO_TIMEOUT_MS = 10_000;
+/**
+ * `docker info` (and `ps`, `image inspect`) wait behind the daemon's locks: seen here behind a
+ * stuck `rm` of another leg's containers. The engine gets 10 s; past that, what it did not say
+ * is not checked (and never counted against the run).
+ */
+const ENGINE_TIMEOUT_MS = 10_000;
 
-async function engineInfo(ctx: StepContext, task: StepTask): Promise<EngineInfo> {
-  const r = await ctx.docker.tryRun(['info', '--format', '{{json .}}'], { signal: AbortSignal.any([task.signal, AbortSignal.timeout(INFO_TIMEOUT_MS)]) }).catch((err: unknown) => {
-    if (task.signal.aborted) throw err;
-    task.log.write(`${ctx.docker.engine} info did not answer in ${INFO_TIMEOUT_MS / 1000} s: disk and cgroup not checked\n`);
-    return undefined;
-  });
+export interface Bounded {
+  task: StepTask;
+  signal: AbortSignal;
+}
+
+/** The call's answer, or `fallback` when the engine did not answer in time (a cancelled task still throws). */
+export async function orElse<T>(b: Bounded, what: string, call: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (b.task.signal.aborted || !b.signal.aborted) throw err;
+    b.task.log.write(`${what} did not answer in ${ENGINE_TIMEOUT_MS / 1000} s: not checked\n`);
+    return fallback;
+  }
+}
+
+/** Why the engine's disk is not this machine's to measure, if it is not: a remote engine, or act's job container. */
+function engineElsewhere(ctx: StepContext): string | undefined {
+  const host = process.env.DOCKER_HOST ?? process.env.CONTAINER_HOST;
+  if (host && !host.startsWith('unix://')) return `the engine runs elsewhere (${host})`;
+  if (ctx.reach.kind === 'container') return "this job runs in a container; the engine's disk is the host's";
+  return undefined;
+}
+
+async function engineInfo(ctx: StepContext, b: Bounded): Promise<EngineInfo> {
+  const r = await orElse(b, `${ctx.docker.engine} info`, ctx.docker.tryRun(['info', '--format', '{{json .}}'], { signal: b.signal }), undefined);
   if (!r || r.code !== 0) return {};
   try {
     const j = JSON.parse(r.stdout) as Record<string, unknown> & { store?: { graphRoot?: string }; host?: { cgroupVersion?: string } };
@@ -87,9 +117,9 @@ async function engineInfo(ctx: StepContext, task: StepTask): Promise<EngineInfo>
 }
 
 /** What this run writes under the data root: what is already there costs nothing. */
-async function diskParts(ctx: StepContext, task: StepTask): Promise<Record<string, number>> {
+async function diskParts(ctx: StepContext, b: Bounded): Promise<Record<string, number>> {
   const parts: Record<string, number> = {};
-  const missing = async (ref: string): Promise<boolean> => !(await ctx.docker.imageExists(ref, { signal: task.signal }));
+  const missing = (ref: string): Promise<boolean> => orElse(b, `image inspect ${ref}`, ctx.docker.imageExists(ref, { signal: b.signal }).then((there) => !there), false);
   const checks: Promise<void>[] = [];
   const node = ctx.config.cluster?.nodeImage;
   if (node) checks.push(missing(node).then((m) => void (m && (parts['node image'] = ALLOWANCE.nodeImage))));
@@ -103,8 +133,9 @@ async function diskParts(ctx: StepContext, task: StepTask): Promise<Record<strin
 }
 
 /** kind clusters on this host, this one included. */
-async function clustersOnHost(ctx: StepContext, task: StepTask): Promise<number> {
-  const r = await ctx.docker.tryRun(['ps', '--all', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`], { signal: task.signal });
+async function clustersOnHost(ctx: StepContext, b: Bounded): Promise<number> {
+  const args = ['ps', '--all', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', `{{.Label "${KIND_CLUSTER_LABEL}"}}`];
+  const r = await orElse(b, `${ctx.docker.engine} ps`, ctx.docker.tryRun(args, { signal: b.signal }), { code: 0, stdout: '', stderr: '' });
   const names = new Set(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
   names.add(ctx.identity.clusterName);
   return names.size;

@@ -1,4 +1,4 @@
-/** The wrapper kustomization that puts this run's tags in: kustomize's own images entries, a relative resource. */
+/** The deploy sources' unit rules: the kustomize wrapper that puts this run's tags in, and the helm evidence diagnostics keep. */
 import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,5 +23,23 @@ describe('kustomize images', () => {
       resources: ['../../../../repo/deploy/overlays/e2e'],
       images: [{ name: 'ghcr.io/org/api', newName: 'api', newTag: 'e2e-1' }],
     });
+  });
+});
+
+describe('helm evidence', () => {
+  test("a release's Secrets are redacted before the manifest is written to diagnostics", async () => {
+    const { redactSecrets } = await import('../src/kube/helm.js');
+    const out = redactSecrets('---\n# Source: c/templates/s.yaml\napiVersion: v1\nkind: Secret\nmetadata: { name: s }\ndata:\n  password: c2VjcmV0\nstringData:\n  url: postgres://u:p@h/db\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { a: b }\n');
+    expect(out).not.toContain('c2VjcmV0');
+    expect(out).not.toContain('postgres://');
+    expect(out).toContain('password: (redacted)');
+    expect(out).toContain('# Source: c/templates/s.yaml');
+    expect(out).toContain('data: { a: b }');
+    expect(out.match(/^---$/gm)).toHaveLength(2);
+    // helm's output is rendered YAML; should a document not parse, a possible Secret is left out, anything else kept
+    const broken = redactSecrets('---\nkind: Secret\ndata: { password: {{ c2VjcmV0 }\n---\nkind: ConfigMap\nmetadata: { name: {{ x }}-y }\n');
+    expect(broken).not.toContain('c2VjcmV0');
+    expect(broken).toContain('a Secret that does not parse as YAML: left out');
+    expect(broken).toContain('metadata: { name: {{ x }}-y }');
   });
 });
