@@ -30,6 +30,14 @@ async function withInotify(values: Record<string, number>, body: () => Promise<v
   }
 }
 
+/** An image whose build context is 1 TiB: a sparse file, counted as docker would send it, without using the disk. */
+function hugeBuild(): Workspace {
+  const w = makeWorkspace({ 'e2e.yaml': 'name: disk\nimages:\n  api: { context: api }\n', 'api/Dockerfile': 'FROM scratch\n' });
+  writeFileSync(join(w.dir, 'api', 'big.bin'), '');
+  truncateSync(join(w.dir, 'api', 'big.bin'), 2 ** 40);
+  return w;
+}
+
 function dockerInfo(ws: Workspace, cgroup: string): string {
   return JSON.stringify({ DockerRootDir: ws.dir, CgroupVersion: cgroup, ServerVersion: '28.0.0' });
 }
@@ -39,10 +47,7 @@ describe('preflight', () => {
   afterEach(() => ws?.remove());
 
   test('too little disk for the builds fails naming both numbers, and asks nothing else of docker', async () => {
-    ws = makeWorkspace({ 'e2e.yaml': 'name: disk\nimages:\n  api: { context: api }\n', 'api/Dockerfile': 'FROM scratch\n' });
-    // a sparse file: its size counts as the context's, as docker would send it, without using the disk
-    writeFileSync(join(ws.dir, 'api', 'big.bin'), '');
-    truncateSync(join(ws.dir, 'api', 'big.bin'), 2 ** 40);
+    ws = hugeBuild();
     const h = harness(ws);
     h.runner.on(['docker', 'info'], { stdout: dockerInfo(ws, '2') });
     const free = freeBytes(ws.dir) ?? 0;
@@ -141,9 +146,7 @@ process.stdout.write(JSON.stringify(await inotifyFinding(new ProcessRunner(), 1)
   });
 
   test('a remote engine is not measured on this machine', async () => {
-    ws = makeWorkspace({ 'e2e.yaml': 'name: disk\nimages:\n  api: { context: api }\n', 'api/Dockerfile': 'FROM scratch\n' });
-    writeFileSync(join(ws.dir, 'api', 'big.bin'), '');
-    truncateSync(join(ws.dir, 'api', 'big.bin'), 2 ** 40);
+    ws = hugeBuild();
     const h = harness(ws);
     h.runner.on(['docker', 'info'], { stdout: dockerInfo(ws, '2') });
     const saved = process.env.DOCKER_HOST;
