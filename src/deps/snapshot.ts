@@ -7,13 +7,12 @@
  * archive) and shuts down cleanly, with WAL
  * recycling off so no spare segment is kept. A restored snapshot then starts without recovery
  * (170 ms to ready here against 245-275 ms for the raw backup). On a later run it is unpacked
- * into a volume that a new container starts on, and before anyone is handed a URL the role gets
- * this run's password, over the socket, so only this run's URL opens it.
+ * into a volume that a new container starts on, and before the server starts the role gets this
+ * run's password, so only this run's URL opens it.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Call } from '../core/log.js';
-import { poll } from '../core/poll.js';
 import type { Docker } from '../docker/docker.js';
 
 /** Where the restored data is mounted (a volume of its own, not the image's data volume); the archive's one folder is the data directory. */
@@ -55,15 +54,20 @@ export async function captureSnapshot(docker: Docker, container: string, user: s
   }
 }
 
-/** Gives the role this run's password as soon as the restored server answers on its socket. */
-export async function resetPassword(docker: Docker, container: string, user: string, database: string, password: string, opts: Call & { timeoutMs: number }): Promise<void> {
-  // the password travels on stdin, never in argv; it is URL-safe, so it needs no quoting
-  const sql = `ALTER ROLE "${user}" PASSWORD '${password}';\n`;
-  await poll(
-    `the restored PostgreSQL in ${container}`,
-    async () => {
-      await docker.exec(container, ['psql', '--username', user, '--dbname', database, '--set', 'ON_ERROR_STOP=1', '--quiet'], { input: sql, signal: opts.signal, user: 'postgres' });
-    },
-    { intervalMs: 20, factor: 1.5, maxIntervalMs: 200, timeoutMs: opts.timeoutMs, signal: opts.signal },
-  );
+/**
+ * Gives the role this run's password before the restored server starts: a single-user
+ * `postgres` on the unpacked data, run in the network holder (which mounts it), so the server
+ * comes up already holding it and the readiness probe can use this run's URL at once. The
+ * password travels on stdin, never in argv; it is URL-safe, so it needs no quoting.
+ */
+export async function setPassword(docker: Docker, holder: string, user: string, database: string, password: string, call: Call = {}): Promise<void> {
+  const r = await docker.exec(holder, ['postgres', '--single', '-D', SNAPSHOT_PGDATA, '-c', 'listen_addresses=', database], {
+    ...call,
+    user: 'postgres',
+    input: `ALTER ROLE "${user}" PASSWORD '${password}';\n`,
+    allowFailure: true,
+  });
+  // single-user mode exits 0 even when the statement fails: its output says so
+  const failed = /\b(ERROR|FATAL|PANIC):\s.*$/m.exec(`${r.stdout}\n${r.stderr}`);
+  if (r.code !== 0 || failed) throw new Error(`the restored PostgreSQL did not take this run's password: ${failed?.[0] ?? r.stderr.trim().split('\n').pop()}`);
 }

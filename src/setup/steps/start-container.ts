@@ -10,7 +10,7 @@
  */
 import { roleLabel, startContainer as start, type StartedContainer, type StartOptions } from '../../deps/container.js';
 import { presetFor } from '../../deps/presets.js';
-import { resetPassword, SNAPSHOT_MOUNT, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
+import { setPassword, SNAPSHOT_MOUNT, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
 import { ledgerShows } from '../../migrate/ledger.js';
 import type { StepContext } from '../step-context.js';
@@ -75,7 +75,7 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOpt
           r && {
             archive: r.archive,
             env: { PGDATA: SNAPSHOT_PGDATA },
-            prepare: () => resetPassword(ctx.docker, opts.name, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log, timeoutMs: ctx.readyTimeoutMs }),
+            prepare: (holder) => setPassword(ctx.docker, holder, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log }),
           },
         ),
       },
