@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { shortHash } from '../src/config/identity.js';
 import { poll } from '../src/core/poll.js';
 import { buildImage } from '../src/setup/steps/build-image.js';
+import { contentTag, contextFiles } from '../src/docker/context-hash.js';
 import { createCluster } from '../src/setup/steps/create-cluster.js';
 import { createNamespace } from '../src/setup/steps/create-namespace.js';
 import { deploy } from '../src/setup/steps/deploy.js';
@@ -252,10 +253,25 @@ describe('create-namespace', () => {
 });
 
 describe('build-image', () => {
+  const input = { kind: 'build-image', image: 'api', fromPreflight: 'preflight' } as const;
+  /** The context as preflight listed it: the one walk of it in a run. */
+  const listed = (files = contextFiles(join(ws.dir, 'app'))) => taskWith({ preflight: ['preflight', { findings: [], contextFiles: { api: files } }] });
+
+  test('the content tag hashes the files preflight listed, not a second walk of the context', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'image', 'inspect'], { stdout: 'sha256:abc\n' });
+    const task = listed();
+    const whole = await buildImage.run(input, h.ctx, task);
+    expect(whole.tag).toBe(contentTag('api', h.ctx.config.images.api).tag);
+    expect(task.log.text()).toContain(`from ${contextFiles(join(ws.dir, 'app')).length} context files`);
+    const one = await buildImage.run(input, h.ctx, listed(['Dockerfile']));
+    expect(one.tag).not.toBe(whole.tag);
+  });
+
   test('builds under the content tag with the classic builder, and returns the tag', async () => {
     const h = harness(ws);
     h.runner.on(['docker', 'image', 'inspect'], { code: 1 });
-    const r = await buildImage.run({ kind: 'build-image', image: 'api' }, h.ctx, taskWith());
+    const r = await buildImage.run(input, h.ctx, listed());
     expect(r).toEqual({ name: 'api', tag: expect.stringMatching(/^api:e2e-[0-9a-f]{16}$/), source: 'built' });
     expect(h.runner.lines()).toEqual([`docker image inspect --format {{.Id}} ${r.tag}`, `docker build --file ${join(ws.dir, 'app/Dockerfile')} --tag ${r.tag} ${join(ws.dir, 'app')}`]);
     expect(h.runner.calls[1].env).toEqual({ DOCKER_BUILDKIT: '0' });
@@ -265,7 +281,7 @@ describe('build-image', () => {
   test('the same content already on the host is not built again', async () => {
     const h = harness(ws);
     h.runner.on(['docker', 'image', 'inspect'], { stdout: 'sha256:abc\n' });
-    expect((await buildImage.run({ kind: 'build-image', image: 'api' }, h.ctx, taskWith())).source).toBe('present');
+    expect((await buildImage.run(input, h.ctx, listed())).source).toBe('present');
     expect(h.runner.lines()).toHaveLength(1);
   });
 
@@ -273,7 +289,7 @@ describe('build-image', () => {
     const h = harness(ws);
     h.runner.on(['docker', 'image', 'inspect'], { code: 1 });
     h.runner.on(['docker', 'build'], { code: 1, stderr: 'COPY failed: file not found in build context\n' });
-    const run = buildImage.run({ kind: 'build-image', image: 'api' }, h.ctx, taskWith());
+    const run = buildImage.run(input, h.ctx, listed());
     await expect(run).rejects.toThrow(/^image "api" failed to build from app\/Dockerfile\n--- last lines of the build/);
   });
 });

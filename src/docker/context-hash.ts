@@ -22,12 +22,12 @@ export interface ContentTag {
   files: number;
 }
 
-export function contentTag(name: string, image: ImageConfig): ContentTag {
+/** `files`: the context's files as contextFiles lists them, when they were listed already (preflight). */
+export function contentTag(name: string, image: ImageConfig, files: string[] = contextFiles(image.context)): ContentTag {
   const h = createHash('sha256');
   h.update(`dockerfile\0${sha256(readFileSync(image.dockerfile))}\0`);
   h.update(`target\0${image.target ?? ''}\0`);
   for (const k of Object.keys(image.buildArgs).sort()) h.update(`arg\0${k}=${image.buildArgs[k]}\0`);
-  const files = contextFiles(image.context);
   for (const f of files) {
     const full = join(image.context, f);
     const st = lstatSync(full);
@@ -70,6 +70,6 @@ function sha256(data: Buffer): string {
 }
 
 /** The bytes a build of this context sends: the files `.dockerignore` keeps (sizes as stat reports them). */
-export function contextBytes(context: string): number {
-  return contextFiles(context).reduce((sum, f) => sum + lstatSync(join(context, f)).size, 0);
+export function contextBytes(context: string, files: string[]): number {
+  return files.reduce((sum, f) => sum + lstatSync(join(context, f)).size, 0);
 }

@@ -24,7 +24,7 @@ export type Step =
   | { kind: 'create-cluster'; fromNodeImage: string }
   | { kind: 'nodes-ready' }
   | { kind: 'create-namespace' }
-  | { kind: 'build-image'; image: string }
+  | { kind: 'build-image'; image: string; fromPreflight: string }
   | { kind: 'load-image'; image: string; fromBuild: string }
   | { kind: 'pull-image'; dep: Dependency }
   | { kind: 'preload-image'; dep: Dependency; fromPull: string }
@@ -74,7 +74,7 @@ export function planTasks(config: Config): PlannedTask[] {
 
   const loads: string[] = [];
   for (const image of Object.keys(config.images)) {
-    const build = add(`build:${image}`, first, { kind: 'build-image', image }, 'build-image', 'build');
+    const build = add(`build:${image}`, first, { kind: 'build-image', image, fromPreflight: preflight }, 'build-image', 'build');
     if (cluster) loads.push(add(`load:${image}`, [build, cluster], { kind: 'load-image', image, fromBuild: build }, 'load-image'));
   }
 

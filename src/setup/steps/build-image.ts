@@ -11,7 +11,8 @@ export const buildImage: StepAction<'build-image'> = {
   kind: 'build-image',
   async run(input, ctx, task) {
     const image = present(ctx.config.images[input.image], `image "${input.image}"`);
-    const tag = contentTag(input.image, image);
+    // the context was listed once, by preflight, to measure it
+    const tag = contentTag(input.image, image, task.need('preflight', input.fromPreflight).contextFiles[input.image]);
     task.log.write(`${input.image}: tag ${tag.tag} from ${tag.files} context files\n`);
     const source = await build(ctx.docker, { name: input.image, image, tag }, {
       signal: task.signal,

@@ -9,7 +9,7 @@
  *   the command to run.
  * Each finding goes into the job summary. The rules and their sources are in host/preflight.ts.
  */
-import { contextBytes } from '../../docker/context-hash.js';
+import { contextBytes, contextFiles } from '../../docker/context-hash.js';
 import { errorMessage } from '../../core/errors.js';
 import {
   ALLOWANCE,
@@ -45,7 +45,8 @@ export const preflight: StepAction<'preflight'> = {
     };
     // every engine call shares one bound: they all wait behind the daemon's locks, and this step gates the rest
     const bounded = { task, signal: AbortSignal.any([task.signal, AbortSignal.timeout(ENGINE_TIMEOUT_MS)]) };
-    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, bounded), diskParts(ctx, bounded), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)]);
+    const files = Object.fromEntries(Object.entries(ctx.config.images).map(([name, image]) => [name, contextFiles(image.context)]));
+    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, bounded), diskParts(ctx, bounded, files), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)]);
 
     const need = diskNeed(parts);
     const remote = engineElsewhere(ctx);
@@ -68,7 +69,7 @@ export const preflight: StepAction<'preflight'> = {
       if (limits.warn) ctx.services.logger.warn(limits.message);
       say(limits.message);
     }
-    return { findings };
+    return { findings, contextFiles: files };
   },
 };
 
@@ -117,7 +118,7 @@ async function engineInfo(ctx: StepContext, b: Bounded): Promise<EngineInfo> {
 }
 
 /** What this run writes under the data root: what is already there costs nothing. */
-async function diskParts(ctx: StepContext, b: Bounded): Promise<Record<string, number>> {
+async function diskParts(ctx: StepContext, b: Bounded, files: Record<string, string[]>): Promise<Record<string, number>> {
   const parts: Record<string, number> = {};
   const missing = (ref: string): Promise<boolean> => orElse(b, `image inspect ${ref}`, ctx.docker.imageExists(ref, { signal: b.signal }).then((there) => !there), false);
   const checks: Promise<void>[] = [];
@@ -127,7 +128,7 @@ async function diskParts(ctx: StepContext, b: Bounded): Promise<Record<string, n
     const image = ctx.config[dep]?.image;
     if (image) checks.push(missing(image).then((m) => void (m && (parts[`image ${image}`] = ALLOWANCE.dependencyImage))));
   }
-  for (const [name, image] of Object.entries(ctx.config.images)) parts[`build ${name}`] = contextBytes(image.context) + ALLOWANCE.buildLayers;
+  for (const [name, image] of Object.entries(ctx.config.images)) parts[`build ${name}`] = contextBytes(image.context, files[name] ?? []) + ALLOWANCE.buildLayers;
   await Promise.all(checks);
   return parts;
 }

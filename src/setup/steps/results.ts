@@ -52,7 +52,8 @@ export interface RunningDependency {
 
 export interface StepResults {
   /** What the host check found, one line each, for the summary. */
-  preflight: { findings: string[] };
+  /** `contextFiles`: each image's build context as docker would send it, listed once, for its size here and its content tag later. */
+  preflight: { findings: string[]; contextFiles: Record<string, string[]> };
   'install-tool': { tool: 'kind' | 'kubectl' | 'helm'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
   /** `retried`: why the first creation failed, when it was the one failure retried. */
