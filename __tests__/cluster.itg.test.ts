@@ -413,6 +413,7 @@ describe('kind create failing', () => {
     expect(readdirSync(join(evidence, 'kind-logs'))).toEqual(expect.arrayContaining(['kind-version.txt', `${outputs['cluster-name']}-control-plane`]));
     const inspect = JSON.parse(readFileSync(join(evidence, `${outputs['cluster-name']}-control-plane.inspect.json`), 'utf8')) as { Config: { Labels: Record<string, string> } }[];
     expect(inspect[0].Config.Labels['io.x-k8s.kind.cluster']).toBe(outputs['cluster-name']);
+    expect(readdirSync(evidence)).toContain(`${outputs['cluster-name']}-control-plane.log`);
     expect(main.stdout).toContain('::warning::cluster creation retried once: the control plane was not ready in time');
     expect(summary).toContain("**Cluster:** created on the second attempt; the first failed: the control plane was not ready in time (kubeadm's wait-control-plane phase)");
   });

@@ -20,9 +20,7 @@ export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, name
     writeFileSync(file, mask(text));
     written.push(file);
   };
-  await kind.exportLogs(join(dir, 'kind-logs'));
-  maskTree(join(dir, 'kind-logs'), mask);
-  written.push(join(dir, 'kind-logs'));
+  written.push(await writeKindLogs(kind, dir, mask));
   const events = await kubectl.run(['get', 'events', '--namespace', namespace, '--sort-by=.lastTimestamp'], { allowFailure: true, quietStdout: true });
   keep('events.txt', events.stdout + events.stderr);
   const pods = await kubectl.run(['get', 'pods', '--namespace', namespace, '--output', 'json'], { allowFailure: true, quietStdout: true });
@@ -49,6 +47,14 @@ export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, name
 }
 
 /** kind writes its logs itself: mask them in place, so no secret is kept in the folder. */
+/** `kind export logs` into dir/kind-logs, every file masked; returns that folder. */
+export async function writeKindLogs(kind: Kind, dir: string, mask: (t: string) => string): Promise<string> {
+  const logs = join(dir, 'kind-logs');
+  await kind.exportLogs(logs);
+  maskTree(logs, mask);
+  return logs;
+}
+
 function maskTree(dir: string, mask: (t: string) => string): void {
   let names: string[];
   try {

@@ -6,15 +6,16 @@
  *
  * One failure is retried, once: the control plane not ready in time (kind.ts,
  * isControlPlaneTimeout), which kind's CI users meet most and which a second attempt usually
- * survives. The evidence is written first (`kind export logs`, `docker inspect` of the nodes, into
+ * survives. The evidence is written first (`kind export logs`, each node's log and `docker inspect`, into
  * diagnostics-dir/create-attempt-1), then the cluster is deleted and created again from the same
  * config, with the node image already on the host. Any other failure fails the step.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Call } from '../../core/log.js';
 import { errorMessage, withCause } from '../../core/errors.js';
 import { CommandError } from '../../exec/runner.js';
+import { writeContainerDiagnostics } from '../../docker/diagnostics.js';
+import { writeKindLogs } from '../../kube/diagnostics.js';
 import { kindConfig, loopback } from '../../kube/kind-config.js';
 import { isControlPlaneTimeout, KIND_CLUSTER_LABEL } from '../../kube/kind.js';
 import type { StepContext } from '../step-context.js';
@@ -49,7 +50,7 @@ export const createCluster: StepAction<'create-cluster'> = {
     } catch (err) {
       if (!(err instanceof CommandError && isControlPlaneTimeout(err.stderr))) throw err;
       // the evidence is best effort: failing to write it must not hide the failure or stop the retry
-      const evidence = await firstAttemptEvidence(ctx, call).catch((e: unknown) => `not written: ${errorMessage(e)}`);
+      const evidence = await firstAttemptEvidence(ctx).catch((e: unknown) => `not written: ${errorMessage(e)}`);
       retried = `the control plane was not ready in time (kubeadm's wait-control-plane phase); evidence in ${evidence}`;
       task.log.write(`kind create failed: ${retried}; deleting the cluster and creating it once more\n`);
       ctx.services.logger.warn(`cluster creation retried once: ${retried}`);
@@ -67,14 +68,14 @@ export const createCluster: StepAction<'create-cluster'> = {
   },
 };
 
-/** kind's logs and each node's `docker inspect`, before the failed cluster is deleted; returns the folder. */
-async function firstAttemptEvidence(ctx: StepContext, call: Call): Promise<string> {
-  const c = clusterOf(ctx);
+/**
+ * kind's logs and each node's log and `docker inspect`, before the failed cluster is deleted,
+ * written as every other diagnostic is (masked, secret variables redacted); returns the folder.
+ */
+async function firstAttemptEvidence(ctx: StepContext): Promise<string> {
   const dir = join(ctx.identity.diagnosticsDir, 'create-attempt-1');
-  mkdirSync(dir, { recursive: true });
-  await c.kind.exportLogs(join(dir, 'kind-logs'), call);
-  for (const node of await ctx.docker.containers({ [KIND_CLUSTER_LABEL]: ctx.identity.clusterName }, call)) {
-    writeFileSync(join(dir, `${node}.inspect.json`), ctx.services.secrets.mask(await ctx.docker.inspect(node, call)));
-  }
+  const mask = ctx.services.secrets.mask;
+  await writeKindLogs(clusterOf(ctx).kind, dir, mask);
+  await writeContainerDiagnostics(ctx.docker, { [KIND_CLUSTER_LABEL]: ctx.identity.clusterName }, dir, mask);
   return dir;
 }
