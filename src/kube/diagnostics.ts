@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactSecrets, type Helm } from './helm.js';
 import type { Kind } from './kind.js';
 import type { Kubectl } from './kubectl.js';
 
@@ -69,4 +70,19 @@ function maskTree(dir: string, mask: (t: string) => string): void {
     const masked = mask(text);
     if (masked !== text) writeFileSync(file, masked);
   }
+}
+
+/** Each release's `helm status` and `helm get manifest` (its Secrets redacted), masked, in dir/helm. */
+export async function writeHelmDiagnostics(helm: Helm, releases: { release: string; namespace: string }[], dir: string, mask: (t: string) => string): Promise<string[]> {
+  const folder = join(dir, 'helm');
+  mkdirSync(folder, { recursive: true });
+  const written: string[] = [];
+  for (const r of releases) {
+    const { status, manifest } = await helm.evidence(r.release, r.namespace);
+    for (const [name, text] of [[`${r.release}.status.txt`, status], [`${r.release}.manifest.yaml`, redactSecrets(manifest)]]) {
+      writeFileSync(join(folder, name), mask(text));
+      written.push(join(folder, name));
+    }
+  }
+  return written;
 }

@@ -2,13 +2,11 @@
  * The core of `main` and `ds-e2e-setup up`: plan the graph for this config, bind each step to
  * the code that performs it, run it, and hand back the outputs and the variables to export.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { Config } from '../config/normalize.js';
 import type { Identity } from '../config/identity.js';
 import { envKey } from '../config/placeholders.js';
-import { errorMessage } from '../core/errors.js';
 import { Docker } from '../docker/docker.js';
 import { runGraph } from '../engine/engine.js';
 import { TaskLog } from '../engine/task-log.js';
@@ -27,7 +25,7 @@ import { chooseStrategy, detectBuildFacts } from '../docker/strategy.js';
 import { detectEngine } from '../docker/engine.js';
 import { reservePorts } from '../host/ports.js';
 import { Kind } from '../kube/kind.js';
-import { Helm, redactSecrets } from '../kube/helm.js';
+import { Helm } from '../kube/helm.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { NODE_PORTS } from '../kube/node-ports.js';
 import { kindNetworking } from '../kube/kind-config.js';
@@ -110,28 +108,15 @@ export async function up(
   }
   if (!result.ok) {
     // Evidence first: the error propagates only after the logs are on disk, and nothing is retried.
-    const evidence = cluster && { kind: cluster.kind, kubectl: cluster.kubectl, namespace: config.namespace };
+    // the charts' own evidence once the deploy has started: helm status and the rendered manifest
+    const deployed = result.timings.some((t) => t.task === 'deploy' && t.start !== undefined);
+    const releases = deployed ? (config.deploy?.helm ?? []) : [];
+    const helm = releases.length > 0 ? { client: new Helm(services.runner, identity.kubeconfig), releases } : undefined;
+    const evidence = cluster && { kind: cluster.kind, kubectl: cluster.kubectl, namespace: config.namespace, helm };
     await writeDiagnostics({ docker, labels: identity.labels, dir: identity.diagnosticsDir, cluster: evidence }, services);
-    if (cluster && result.timings.some((t) => t.task === 'deploy' && t.start !== undefined)) {
-      await writeHelmEvidence(config, identity, services).catch((err: unknown) => services.logger.warn(`helm evidence not written: ${errorMessage(err)}`));
-    }
   }
   const outputs = gatherOutputs(config, identity, planned, result.results);
   return { result, cache: cache.events, outputs, env: exportedEnv(outputs) };
-}
-
-/** Each chart's `helm status` and `helm get manifest`, masked, beside the other diagnostics. */
-async function writeHelmEvidence(config: Config, identity: Identity, services: Services): Promise<void> {
-  const releases = config.deploy?.helm ?? [];
-  if (releases.length === 0) return;
-  const helm = new Helm(services.runner, identity.kubeconfig);
-  const dir = join(identity.diagnosticsDir, 'helm');
-  mkdirSync(dir, { recursive: true });
-  for (const r of releases) {
-    const { status, manifest } = await helm.evidence(r.release, r.namespace);
-    writeFileSync(join(dir, `${r.release}.status.txt`), services.secrets.mask(status));
-    writeFileSync(join(dir, `${r.release}.manifest.yaml`), services.secrets.mask(redactSecrets(manifest)));
-  }
 }
 
 /** The outputs, from what each task returned; a task that did not finish adds nothing. */
