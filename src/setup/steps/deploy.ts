@@ -16,7 +16,9 @@ import { envKey, substitute, substituteYaml } from '../../config/placeholders.js
 import { Helm, type HelmSet } from '../../kube/helm.js';
 import { wrapKustomization, type ImageReplacement } from '../../kube/kustomize.js';
 import { nodePortPatch, servicePort } from '../../kube/manifests.js';
-import { portFor, staticValues } from '../step-context.js';
+import type { HelmRelease } from '../../config/normalize.js';
+import type { Call } from '../../core/log.js';
+import { portFor, staticValues, type StepContext } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
 
 export const deploy: StepAction<'deploy'> = {
@@ -43,47 +45,51 @@ export const deploy: StepAction<'deploy'> = {
     }
     const rendered = texts.join('\n---\n');
     const objects = parseAllDocuments(rendered).flatMap((doc) => [doc.toJS() as unknown]);
-    const inRendered = (service: string): boolean => objects.some((o) => (o as { kind?: string; metadata?: { name?: string } } | null)?.kind === 'Service' && (o as { metadata: { name?: string } }).metadata.name === service);
-    // a Service only a chart makes is read back once the chart is installed; any other must be in what kubectl applies
-    const patchFor = (objs: unknown[]) => (name: string, e: (typeof d.expose)[string]) => ({
-      service: e.service,
-      patch: nodePortPatch(servicePort(objs, e.service, ns, e.port), portFor(c, `expose:${name}`).containerPort),
-    });
-    const exposed = Object.entries(d.expose);
-    const early = exposed.filter(([, e]) => d.helm.length === 0 || inRendered(e.service)).map(([n, e]) => patchFor(objects)(n, e));
-    if (texts.length > 0) await c.kubectl.apply(rendered, ns, call);
+    // An exposed Service that kubectl applies is checked before anything is applied; one only a
+    // chart makes is read back once the charts are installed.
+    const exposed = Object.entries(d.expose).map(([name, e]) => ({ ...e, nodePort: portFor(c, `expose:${name}`).containerPort }));
+    const byChart = (service: string): boolean => d.helm.length > 0 && !objects.some((o) => isService(o, service));
+    const patch = (objs: unknown[], e: (typeof exposed)[number]) => ({ service: e.service, patch: nodePortPatch(servicePort(objs, e.service, ns, e.port), e.nodePort) });
+    const patches = exposed.filter((e) => !byChart(e.service)).map((e) => patch(objects, e));
 
-    if (d.helm.length > 0) {
-      const helm = new Helm(ctx.services.runner, ctx.identity.kubeconfig);
-      // values files with placeholders filled, beside the kubeconfig (0700), gone after the install
-      const dir = join(ctx.identity.workDir, 'helm-values');
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      try {
-        for (const [i, h] of d.helm.entries()) {
-          const files = h.values.map((v, j) => {
-            const file = join(dir, `${i}-${j}.yaml`);
-            writeFileSync(file, substitute(readFileSync(v, 'utf8'), values), { mode: 0o600 });
-            return file;
-          });
-          const set = Object.entries(h.set).map(([key, v], j): HelmSet => {
-            if (typeof v !== 'string') return { key, value: String(v), as: 'set' };
-            const value = substitute(v, values);
-            if (ctx.services.secrets.mask(value) === value) return { key, value, as: 'set-string' };
-            const file = join(dir, `${i}-set-${j}.txt`);
-            writeFileSync(file, value, { mode: 0o600 });
-            return { key, value: file, as: 'set-file' };
-          });
-          await helm.upgradeInstall({ release: h.release, chart: h.chart, namespace: h.namespace, values: files, set }, call);
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
-    const late = [];
-    for (const [n, e] of exposed.filter(([, e]) => d.helm.length > 0 && !inRendered(e.service))) {
-      late.push(patchFor([await c.kubectl.getObject('service', e.service, ns, call)])(n, e));
-    }
-    for (const p of [...early, ...late]) await c.kubectl.patchService(ns, p.service, p.patch, call);
+    if (texts.length > 0) await c.kubectl.apply(rendered, ns, call);
+    if (d.helm.length > 0) await installCharts(ctx, d.helm, values, call);
+    for (const e of exposed.filter((x) => byChart(x.service))) patches.push(patch([await c.kubectl.getObject('service', e.service, ns, call)], e));
+    for (const p of patches) await c.kubectl.patchService(ns, p.service, p.patch, call);
     return { manifests: d.manifests, kustomize: d.kustomize, charts: d.helm.map((h) => h.release), exposed: Object.keys(d.expose) };
   },
 };
+
+const isService = (o: unknown, name: string): boolean => {
+  const k = o as { kind?: string; metadata?: { name?: string } } | null;
+  return k?.kind === 'Service' && k.metadata?.name === name;
+};
+
+/**
+ * `helm upgrade --install` for each chart. Values files are filled into 0600 files beside the
+ * kubeconfig, and a `set` string holding a secret goes through one too (`--set-file`): all of
+ * them are gone once the charts are installed.
+ */
+async function installCharts(ctx: StepContext, charts: HelmRelease[], values: Record<string, string>, call: Call): Promise<void> {
+  const helm = new Helm(ctx.services.runner, ctx.identity.kubeconfig);
+  const dir = join(ctx.identity.workDir, 'helm-values');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secretFile = (name: string, text: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+  try {
+    for (const [i, h] of charts.entries()) {
+      const files = h.values.map((v, j) => secretFile(`${i}-${j}.yaml`, substitute(readFileSync(v, 'utf8'), values)));
+      const set = Object.entries(h.set).map(([key, v], j): HelmSet => {
+        if (typeof v !== 'string') return { key, value: String(v), as: 'set' };
+        const value = substitute(v, values);
+        return ctx.services.secrets.mask(value) === value ? { key, value, as: 'set-string' } : { key, value: secretFile(`${i}-set-${j}.txt`, value), as: 'set-file' };
+      });
+      await helm.upgradeInstall({ release: h.release, chart: h.chart, namespace: h.namespace, values: files, set }, call);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
