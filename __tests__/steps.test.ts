@@ -514,6 +514,25 @@ describe('deploy and ready', () => {
     expect(h.runner.calls[0].input).toContain('  port: "5432"\n');
   });
 
+  test('a Service only a chart makes is read back after the install, then patched; charts come after kubectl apply', async () => {
+    const local = makeWorkspace({
+      'e2e.yaml': CLUSTER_ENV.replace('  manifests: [manifests]\n', '  manifests: [manifests]\n  helm: [{ chart: chart, release: web, set: { image: "${IMAGE_API}" } }]\n').replace('service: api, port: http', 'service: web, port: 80'),
+      'app/Dockerfile': 'FROM scratch\n',
+      'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+    });
+    const h = harness(local, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
+    h.runner.on(['kubectl', '--kubeconfig', h.ctx.identity.kubeconfig, 'get', 'service', 'web'], { stdout: JSON.stringify({ kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, targetPort: 8080 }] } }) });
+    await deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
+    expect(h.runner.lines()).toEqual([
+      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `helm upgrade --install web ${join(local.dir, 'chart')} --namespace unit-e2e --create-namespace --set-string image=api:e2e-feed ${k(h)}`,
+      `kubectl ${k(h)} get service web --namespace unit-e2e --output json`,
+      `kubectl ${k(h)} patch service web --namespace unit-e2e --patch {"spec":{"type":"NodePort","ports":[{"port":80,"nodePort":30010}]}}`,
+    ]);
+    local.remove();
+  });
+
   test('an exposed port the Service does not have is refused before anything is applied, naming its ports', async () => {
     const local = makeWorkspace({
       'e2e.yaml': CLUSTER_ENV.replace('port: http', 'port: 8081'),

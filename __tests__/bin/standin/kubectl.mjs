@@ -121,11 +121,7 @@ if (verb === 'kustomize') {
 } else if (verb === 'get') {
   const { flags, positionals } = parse('kubectl', all, rest, { namespace: 'value', n: 'value', output: 'value', o: 'value', 'sort-by': 'value' });
   const ns = flags.namespace ?? flags.n ?? 'default';
-  if (positionals[0] === 'service' && (flags.output ?? flags.o) === 'json') {
-    const svc = find('Service', positionals[1], ns);
-    if (!svc) fail('kubectl', all, `Error from server (NotFound): services "${positionals[1]}" not found`);
-    out(JSON.stringify(svc));
-  } else if (positionals[0] === 'events') {
+  if (positionals[0] === 'events') {
     process.stderr.write(`No resources found in ${ns} namespace.\n`);
   } else if (positionals[0] === 'pods' && (flags.output ?? flags.o) === 'json') {
     const unready = (process.env.STANDIN_UNREADY ?? '').split(',');
