@@ -189,12 +189,17 @@ export function normalize(env: EnvFile, where: Where): Config {
   if (deploy) {
     const known = knownPlaceholders(env);
     const knownList = [...known].sort().join(', ');
+    // each file is read once, for the placeholder check and the `replaces` check alike
+    const texts = new Map<string, string | undefined>();
     const read = (file: string): string | undefined => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined; // reported above as missing
+      if (!texts.has(file)) {
+        try {
+          texts.set(file, readFileSync(file, 'utf8'));
+        } catch {
+          texts.set(file, undefined); // reported above as missing
+        }
       }
+      return texts.get(file);
     };
     const checkFiles = (field: string, files: string[]): void => {
       for (const file of files) {
@@ -223,11 +228,11 @@ export function normalize(env: EnvFile, where: Where): Config {
       }
     });
     // `replaces` names a reference the kustomize output should use; one that no file holds replaces nothing
-    const texts = [...deploy.manifests, ...kustomized].map((f) => read(f) ?? '');
+    const manifestTexts = [...deploy.manifests, ...kustomized].map((f) => read(f) ?? '');
     for (const [name, img] of Object.entries(images)) {
       if (!img.replaces) continue;
       const used = new RegExp(`(^|[\\s"'])${img.replaces.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([:@"'\\s]|$)`, 'm');
-      if (!texts.some((t) => used.test(t))) {
+      if (!manifestTexts.some((t) => used.test(t))) {
         warnings.push(`images.${name}.replaces: no manifest or kustomization resource names "${img.replaces}", so nothing will be replaced`);
       }
     }
