@@ -20,7 +20,7 @@ describe('NodePorts', () => {
 
 describe('the in-cluster PostgreSQL probe', () => {
   test('asks over TCP (--host), which the image\'s socket-only init server does not answer', () => {
-    const p = presetFor('postgres', { postgres: { image: 'postgres:16', placement: 'cluster', user: 'app', database: 'db' } }, 'postgres:16', 'pw');
+    const p = presetFor('postgres', { postgres: { image: 'postgres:16', placement: 'cluster', user: 'app', database: 'db', storage: 'memory' } }, 'postgres:16', 'pw');
     expect(p.probeCommand).toEqual(['pg_isready', '--host', '127.0.0.1', '--username', 'app', '--dbname', 'db']);
   });
 });

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load.js';
 import { poll } from '../src/core/poll.js';
 import { inClusterDependency, namespaceObject, externalDependency } from '../src/kube/manifests.js';
+import { postgresPreset } from '../src/deps/presets.js';
 import { kindConfig } from '../src/kube/kind-config.js';
 import { planTasks } from '../src/plan/plan.js';
 import { leftovers } from './helpers/docker.js';
@@ -443,6 +444,22 @@ describe('what the action renders, checked against the Kubernetes schemas', () =
     ];
     for (const o of objects) validateK8s(o);
     expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'Secret', 'Deployment', 'Service', 'Deployment', 'Service', 'Service', 'EndpointSlice']);
+  });
+
+  test('PostgreSQL with its data in RAM: an emptyDir of medium Memory at the mount, PGDATA below it in the Secret, and room for it in the limit', () => {
+    const p = postgresPreset({ image: 'postgres:16-alpine', user: 'u', database: 'd', password: 'p' });
+    const objects = inClusterDependency({ role: 'postgres', namespace: 'x-e2e', image: p.image, port: 5432, nodePort: 30432, env: p.env, probe: p.probeCommand, memoryData: p.data });
+    for (const o of objects) validateK8s(o);
+    const [secret, deployment] = objects as unknown as [{ stringData: Record<string, string> }, { spec: { template: { spec: { volumes: unknown[]; containers: { volumeMounts: unknown[]; resources: { limits: { memory: string } } }[] } } } }];
+    expect(secret.stringData.PGDATA).toBe('/var/lib/postgresql/ds-e2e/pgdata');
+    const pod = deployment.spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'data', emptyDir: { medium: 'Memory' } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/ds-e2e' }]);
+    expect(pod.containers[0].resources.limits.memory).toBe('1536Mi');
+    // on disk: no volume, the image's own PGDATA
+    const onDisk = inClusterDependency({ role: 'postgres', namespace: 'x-e2e', image: p.image, port: 5432, nodePort: 30432, env: p.env, probe: p.probeCommand });
+    expect(JSON.stringify(onDisk)).not.toContain('emptyDir');
+    expect(JSON.stringify(onDisk)).not.toContain('PGDATA');
   });
 
   test('the kind config is YAML that names no cluster (identity does) and keeps the user\'s extra nodes', () => {

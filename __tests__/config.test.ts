@@ -20,7 +20,7 @@ describe('a valid environment file', () => {
     expect(c.namespace).toBe('api-e2e');
     expect(c.cluster).toMatchObject({ workers: 1, provider: 'docker', kindConfig: `${ws.dir}/kind.yaml` });
     expect(c.images.api).toEqual({ context: `${ws.dir}/app`, dockerfile: `${ws.dir}/app/Dockerfile`, target: undefined, buildArgs: {} });
-    expect(c.postgres).toMatchObject({ image: 'postgres:16-alpine', placement: 'cluster', database: 'e2e', user: 'e2e' });
+    expect(c.postgres).toMatchObject({ image: 'postgres:16-alpine', placement: 'cluster', database: 'e2e', user: 'e2e', storage: 'memory' });
     expect(c.redis).toEqual({ image: 'redis:7-alpine', placement: 'cluster' });
     expect(c.deploy?.manifests).toEqual([`${ws.dir}/manifests/app.yaml`]);
   });
@@ -45,6 +45,7 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
   { case: 'a wrong type', yaml: 'name: api\ncluster: { workers: two }\n', expect: ['cluster.workers', 'expected number, got string "two"'] },
   { case: 'a bad name', yaml: 'name: Data_Storage\n', expect: ['name:', 'lowercase'] },
   { case: 'a name that is too long', yaml: `name: ${'a'.repeat(31)}\n`, expect: ['name:', 'at most 30'] },
+  { case: 'a storage that is neither memory nor disk', yaml: 'name: api\npostgres: { storage: ramdisk }\n', expect: ['postgres.storage: expected "memory" or "disk", got "ramdisk"'] },
   {
     case: 'a bad placement',
     yaml: 'name: api\ncluster: {}\npostgres: { placement: k8s }\n',

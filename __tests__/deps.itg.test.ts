@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { poll } from '../src/core/poll.js';
 import { Docker } from '../src/docker/docker.js';
 import { startContainer } from '../src/deps/container.js';
 import { postgresPreset } from '../src/deps/presets.js';
@@ -123,17 +125,76 @@ describe('no-cluster environment, run as a runner runs the action', () => {
 
   test('post keeps the evidence, with no secret in it, then removes every container, network and volume labelled for this run', async () => {
     expect(leftovers(leg.labels).containers).toHaveLength(4); // PostgreSQL and Redis, each with the container that holds its network
+    const holder = `${leg.labels['io.github.ds-e2e-setup.leg']}-postgres-net`;
+    const dataVolumes = mountedVolumes(holder);
+    expect(dataVolumes).toHaveLength(1); // PostgreSQL's data, in RAM; anonymous, so it carries no label
     const dir = outputs['diagnostics-dir'];
     const postgres = `${leg.labels['io.github.ds-e2e-setup.leg']}-postgres`;
     expect(existsSync(join(dir, `${postgres}.inspect.json`))).toBe(false); // main succeeded: it wrote none
     await runPost(leg);
     expect(leftovers(leg.labels)).toEqual({ containers: [], networks: [], volumes: [] });
+    const volumes = execFileSync('docker', ['volume', 'ls', '--quiet'], { encoding: 'utf8' }).split('\n');
+    for (const v of dataVolumes) expect(volumes).not.toContain(v);
     // the container's environment holds the password; post runs in a new process and still hides it
     const inspect = readFileSync(join(dir, `${postgres}.inspect.json`), 'utf8');
     expect(inspect).toContain('POSTGRES_PASSWORD=***');
     const password = new URL(outputs['postgres-url']).password;
     for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8')).not.toContain(password);
     await runPost(leg); // what is already gone is fine
+  });
+});
+
+/** The names of the volumes a container mounts. */
+function mountedVolumes(container: string): string[] {
+  const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string }[];
+  return mounts.filter((m) => m.Type === 'volume').map((m) => m.Name);
+}
+
+describe('where PostgreSQL keeps its data', () => {
+  const docker = new Docker(new ProcessRunner());
+  const start = (storage: 'memory' | 'disk', name: string) =>
+    startContainer(docker, postgresPreset({ image: PG_IMAGE, user: 'u', database: 'd', password: 'pw' }), {
+      name,
+      labels: { 'io.github.ds-e2e-setup.leg': name },
+      readyTimeoutMs: 30_000,
+      storage,
+    });
+  const fsOfData = (container: string) => execFileSync('docker', ['exec', container, 'sh', '-c', 'stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim();
+  const query = async (url: string, sql: string) => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => {}); // the restart below drops connections
+    try {
+      await c.connect();
+      return (await c.query(sql)).rows as Record<string, unknown>[];
+    } finally {
+      await c.end();
+    }
+  };
+
+  test('memory: in a RAM-backed volume of the holder, so a restart of the database keeps its tables, on the same URL', async () => {
+    const name = 'storage-memory-postgres';
+    try {
+      const started = await start('memory', name);
+      expect(fsOfData(name)).toBe('tmpfs');
+      expect(mountedVolumes(`${name}-net`)).toHaveLength(1);
+      await query(started.url, 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)');
+      execFileSync('docker', ['restart', name], { stdio: 'ignore' });
+      const rows = await poll('postgres after restart', () => query(started.url, 'SELECT id FROM kept'), { intervalMs: 50, timeoutMs: 20_000 });
+      expect(rows).toEqual([{ id: 7 }]);
+    } finally {
+      await docker.removeContainers(await docker.containers({ 'io.github.ds-e2e-setup.leg': name }));
+    }
+  });
+
+  test('disk: where the image keeps it, and no volume of ours', async () => {
+    const name = 'storage-disk-postgres';
+    try {
+      await start('disk', name);
+      expect(fsOfData(name)).not.toBe('tmpfs');
+      expect(mountedVolumes(`${name}-net`)).toEqual([]);
+    } finally {
+      await docker.removeContainers(await docker.containers({ 'io.github.ds-e2e-setup.leg': name }));
+    }
   });
 });
 

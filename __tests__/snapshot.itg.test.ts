@@ -70,7 +70,7 @@ describe('snapshots of the migrated database', () => {
     expect(archive.length).toBeGreaterThan(1_000_000);
     expect(archive.includes('SCRAM-SHA-256$')).toBe(false);
     const names = execFileSync('tar', ['-t'], { input: archive, encoding: 'utf8' }).split('\n');
-    expect(names).toContain('ds-e2e-snapshot/global/pg_control');
+    expect(names).toContain('pgdata/global/pg_control');
     expect(names.filter((n) => /backup_label|backup_manifest/.test(n))).toEqual([]);
     rmSync(unpacked, { recursive: true, force: true });
 
@@ -98,6 +98,34 @@ describe('snapshots of the migrated database', () => {
     expect(r.main.stdout).toContain('1 applied, 3 already applied');
     expect((r.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
     expect(r.summary).toContain('prefix hit (1 new file)');
+  });
+
+  test('storage: disk uses the same snapshots: a hit restores into a volume on disk, and a new file is captured from there', async () => {
+    const config = readFileSync(join(ws.dir, 'e2e.yaml'), 'utf8');
+    writeFileSync(join(ws.dir, 'e2e.yaml'), config.replace('  user: app\n', '  user: app\n  storage: disk\n'));
+    // the file system PGDATA is on, in the running PostgreSQL (not its holder)
+    const dataFs = (url: string) => {
+      const names = execFileSync('docker', ['ps', '--filter', 'label=io.github.ds-e2e-setup.env=snap', '--filter', 'label=io.github.ds-e2e-setup.role=postgres', '--format', '{{.Names}}'], { encoding: 'utf8' });
+      const pgName = names.split('\n').find((n) => n.endsWith('-postgres')) ?? '';
+      return schema(url).then((s) => ({ ...s, fs: execFileSync('docker', ['exec', pgName, 'sh', '-c', 'stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim() }));
+    };
+    try {
+      const hit = await run(dataFs);
+      expect(hit.main.code).toBe(0);
+      expect(hit.main.stdout).toContain('postgres snapshot: hit'); // saved by the run before, in RAM
+      expect((hit.seen as { fs: string; ledger: unknown[] }).fs).not.toBe('tmpfs');
+      expect((hit.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
+      writeFileSync(join(ws.dir, 'migrations/005_disk.sql'), '-- +goose Up\nCREATE TABLE on_disk (id int);\n');
+      const more = await run();
+      expect(more.main.stdout).toContain('postgres snapshot: prefix');
+      expect(more.main.stdout).toMatch(/postgres snapshot saved as ds-e2e-setup-pgdata-[a-z0-9-]+-5-[0-9a-f]{20}/);
+      const again = await run(dataFs);
+      expect(again.main.stdout).toContain('postgres snapshot: hit');
+      expect((again.seen as { tables: { table_name: string }[] }).tables.map((t) => t.table_name)).toContain('on_disk');
+    } finally {
+      writeFileSync(join(ws.dir, 'e2e.yaml'), config);
+      rmSync(join(ws.dir, 'migrations/005_disk.sql'), { force: true });
+    }
   });
 
   test('a changed file changes the key: the cold path runs', async () => {

@@ -379,7 +379,10 @@ describe('start-container', () => {
     // the password is passed by name, never in argv
     expect(h.runner.lines().join('\n')).not.toContain('pw-unit-test-secret');
     expect(h.runner.calls[0].env).toEqual({});
-    expect(h.runner.calls[1].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app' });
+    expect(h.runner.calls[1].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app', PGDATA: '/var/lib/postgresql/ds-e2e/pgdata' });
+    // storage: memory (the default): the holder carries a RAM-backed volume that the database mounts too
+    expect(h.runner.lines()[0]).toContain(' --mount type=volume,dst=/var/lib/postgresql/ds-e2e,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777 ');
+    expect(h.runner.lines()[1]).toContain(` --volumes-from ${name}-net `);
   });
 
   test('a leftover of this leg holding the name is removed, by the leg\'s labels, and the start tried again', async () => {

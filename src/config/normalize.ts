@@ -56,6 +56,8 @@ export interface Config {
     placement: Placement;
     database: string;
     user: string;
+    /** Where the data directory lives: in RAM, or where the image keeps it. */
+    storage: 'memory' | 'disk';
     /** The folder (absolute), the tool when given (else detected when the set is read), its ledger table. */
     migrations?: { path: string; tool?: MigrationTool; table?: string };
     migrateCommand?: string[];

@@ -76,6 +76,12 @@ const postgres = z
     placement: placement.optional().describe('Default: cluster when there is a cluster, else docker.'),
     database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a plain SQL identifier' }).default('e2e'),
     user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a plain SQL identifier' }).default('e2e'),
+    storage: z
+      .enum(['memory', 'disk'])
+      .default('memory')
+      .describe(
+        "Where the data directory lives. memory: in RAM (a tmpfs volume in docker, an emptyDir of medium Memory in the cluster): nothing of a test database outlives the run, and it starts in about half the time. disk: the image's own place, for data larger than the runner's spare memory.",
+      ),
     migrations: migrations.optional(),
     migrateCommand: z
       .array(z.string())

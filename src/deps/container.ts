@@ -39,21 +39,28 @@ export interface StartOptions {
   labels: Record<string, string>;
   readyTimeoutMs: number;
   /**
-   * Start on data restored from a snapshot, when one arrives: the holder carries an empty
-   * volume at `mount` while `fetch` runs beside its start; the archive (a tar of one folder) is
-   * then unpacked into that volume by `tar` in the holder (as root, keeping the numeric owners
-   * it records), `prepare` runs in the holder, and the dependency starts on it. Measured here on a 48 MB data directory, the
-   * warm run took 1.1-1.7 s this way against 2.2-2.3 s with `docker cp` into the dependency.
-   * `fetch` gives undefined to start empty; it must not reject.
+   * Where a dependency that keeps data (`preset.data`) keeps it. memory: in a RAM-backed volume of
+   * the holder, which the dependency mounts too, so it outlives a restart of the dependency but
+   * never touches the disk; measured here, PostgreSQL's cold start fell from 1.0-2.0 s to 0.6 s.
+   * disk (the default): where the image puts it, unless a snapshot is restored (then a volume of
+   * the holder on disk).
    */
-  restore?: { mount: string; fetch: Promise<Restore | undefined> };
+  storage?: 'memory' | 'disk';
+  /**
+   * Start on data restored from a snapshot, when one arrives: `fetch` runs beside the start of
+   * the holder, which carries the data volume; the archive (a tar of the data folder) is then
+   * unpacked into that volume by `tar` in the holder (as root, keeping the numeric owners it
+   * records), `prepare` runs in the holder, and the dependency starts on it. Measured here on a
+   * 48 MB data directory on disk, the warm run took 1.1-1.7 s this way against 2.2-2.3 s with
+   * `docker cp` into the dependency. `fetch` gives undefined to start empty; it must not reject.
+   */
+  restore?: { fetch: Promise<Restore | undefined> };
   signal?: AbortSignal;
   log?: LogSink;
 }
 
 export interface Restore {
   archive: Buffer;
-  env: Record<string, string>;
   /**
    * Runs once the data is unpacked, before the dependency starts, given the holder, which mounts
    * the data at the same path (PostgreSQL: this run's password, set by a single-user server).
@@ -65,6 +72,9 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
   const call = { signal: opts.signal, log: opts.log };
   const labels = { ...opts.labels, [roleLabel]: preset.role };
   const holder = `${opts.name}-net`;
+  const data = preset.data;
+  const memory = data && opts.storage === 'memory' ? [data.mount] : undefined;
+  const disk = data && !memory && opts.restore ? [data.mount] : undefined;
   const runHolder = () =>
     docker.run(
       {
@@ -77,7 +87,8 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
         aliases: opts.network ? [opts.name] : undefined,
         entrypoint: 'sleep',
         command: ['2147483647'],
-        volumes: opts.restore ? [opts.restore.mount] : undefined,
+        volumes: disk,
+        memoryVolumes: memory,
       },
       call,
     );
@@ -93,11 +104,20 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
     }
   })();
   const [, restore] = await Promise.all([holderUp, opts.restore?.fetch]);
-  const dependency = { name: opts.name, image: preset.image, labels, env: { ...preset.env, ...restore?.env }, network: `container:${holder}` };
-  if (opts.restore && restore) {
+  // on disk the image keeps its own place, unless a snapshot arrived for the holder's volume
+  const placed = memory || (disk && restore) ? data : undefined;
+  const dependency = {
+    name: opts.name,
+    image: preset.image,
+    labels,
+    env: { ...preset.env, ...placed?.env },
+    network: `container:${holder}`,
+    volumesFrom: placed ? holder : undefined,
+  };
+  if (placed && restore) {
     await Promise.all([
-      docker.create({ ...dependency, volumesFrom: holder }, call),
-      docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', opts.restore.mount], { ...call, user: '0', input: restore.archive }),
+      docker.create(dependency, call),
+      docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', placed.mount], { ...call, user: '0', input: restore.archive }),
     ]);
     await restore.prepare(holder);
     await docker.start(opts.name, call);

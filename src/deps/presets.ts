@@ -30,6 +30,12 @@ export interface Preset {
   probe(host: string, port: number): Promise<void>;
   /** The readiness probe a Deployment runs inside the container, when placed in the cluster. */
   probeCommand: string[];
+  /**
+   * Where the data lives when it must be placed: a folder (`mount`) that a volume of the engine's
+   * (in RAM with storage: memory) or a snapshot fills, and the variables that point the image at
+   * a folder inside it, which the image makes itself, so any user it runs as can.
+   */
+  data?: { mount: string; env: Record<string, string> };
   /** The `${…}` placeholder values that name the dependency at `at` (POSTGRES_HOST, REDIS_URL, …). */
   values(at: Address): Record<string, string>;
 }
@@ -41,6 +47,16 @@ export function presetFor(dep: Dependency, config: Pick<Config, 'postgres'>, ima
   if (!p) throw new Error('the environment declares no postgres');
   return postgresPreset({ image, user: p.user, database: p.database, password: postgresPassword });
 }
+
+/**
+ * PostgreSQL's data, when placed: a mount of its own under the image's folder, and PGDATA one
+ * folder below it, as the official image's docs ask of a mount point ("initdb requires a
+ * subdirectory to be created within the mountpoint": docker-library/docs, postgres/content.md,
+ * `PGDATA`). The entrypoint, or initdb, makes that folder as the user the image runs as.
+ */
+export const PG_DATA_MOUNT = '/var/lib/postgresql/ds-e2e';
+export const PG_DATA_FOLDER = 'pgdata';
+export const PGDATA = `${PG_DATA_MOUNT}/${PG_DATA_FOLDER}`;
 
 export interface PostgresSettings {
   image: string;
@@ -62,6 +78,7 @@ export function postgresPreset(s: PostgresSettings): Preset {
     image: s.image,
     port: 5432,
     env: { POSTGRES_USER: s.user, POSTGRES_PASSWORD: s.password, POSTGRES_DB: s.database },
+    data: { mount: PG_DATA_MOUNT, env: { PGDATA } },
     url,
     // --host: the image's first-start init server listens on the socket only (listen_addresses=''),
     // so a TCP probe passes only once the real server is up, not during initialisation

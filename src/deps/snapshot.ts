@@ -14,26 +14,27 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Call } from '../core/log.js';
 import type { Docker } from '../docker/docker.js';
+import { PG_DATA_FOLDER as FOLDER, PG_DATA_MOUNT, PGDATA } from './presets.js';
 
-/** Where the restored data is mounted (a volume of its own, not the image's data volume); the archive's one folder is the data directory. */
-export const SNAPSHOT_MOUNT = '/var/lib/postgresql/ds-e2e-restore';
-const FOLDER = 'ds-e2e-snapshot';
-export const SNAPSHOT_PGDATA = `${SNAPSHOT_MOUNT}/${FOLDER}`;
-const WORK = `/tmp/${FOLDER}`;
+/** Where the copy is made and packed: beside the data when it is in RAM (written in a blink), else in the container's /tmp. */
+export const captureFolder = (storage: 'memory' | 'disk'): string => (storage === 'memory' ? `${PG_DATA_MOUNT}/capture` : '/tmp/ds-e2e-capture');
 
-/** A base backup of the running server, as a tar of one folder (FOLDER, unpacked under SNAPSHOT_MOUNT), written to `file` on the host. */
-export async function captureSnapshot(docker: Docker, container: string, user: string, database: string, file: string, call: Call = {}): Promise<void> {
-  const packed = `${WORK}.tar`;
+/**
+ * A base backup of the running server, made and packed in `work` in the container, as a tar of
+ * one folder (the data folder, unpacked under the data mount), written to `file` on the host.
+ */
+export async function captureSnapshot(docker: Docker, container: string, user: string, database: string, file: string, work: string, call: Call = {}): Promise<void> {
+  const packed = `${work}.tar`;
   // as the image's postgres user, so the files keep the owner the server needs
   const as = { ...call, user: 'postgres' };
   try {
-    await docker.exec(container, ['rm', '-rf', WORK, packed], as);
-    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', `${WORK}/${FOLDER}`, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
+    await docker.exec(container, ['rm', '-rf', work, packed], as);
+    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', `${work}/${FOLDER}`, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
     // VACUUM FULL rewrites pg_authid without the old row version, and with full_page_writes off the
     // WAL holds no image of the page it was on: no byte of the old verifier is left. wal_recycle
     // (PostgreSQL 12+) off drops the segment a checkpoint would keep for reuse.
     const single = (extra: string[]) =>
-      docker.exec(container, ['postgres', '--single', '-D', `${WORK}/${FOLDER}`, '-c', 'listen_addresses=', '-c', 'full_page_writes=off', ...extra, database], {
+      docker.exec(container, ['postgres', '--single', '-D', `${work}/${FOLDER}`, '-c', 'listen_addresses=', '-c', 'full_page_writes=off', ...extra, database], {
         ...as,
         input: `ALTER ROLE "${user}" PASSWORD NULL;\nVACUUM FULL pg_authid;\n`,
         allowFailure: true,
@@ -43,14 +44,14 @@ export async function captureSnapshot(docker: Docker, container: string, user: s
     // single-user mode exits 0 even when a statement fails: its output says so
     const failed = /\b(ERROR|FATAL|PANIC):\s.*$/m.exec(`${r.stdout}\n${r.stderr}`);
     if (r.code !== 0 || failed) throw new Error(`the snapshot's copy could not be made clean: ${failed?.[0] ?? r.stderr.trim().split('\n').pop()}`);
-    await docker.exec(container, ['rm', '-f', `${WORK}/${FOLDER}/backup_label.old`, `${WORK}/${FOLDER}/backup_manifest`], as);
+    await docker.exec(container, ['rm', '-f', `${work}/${FOLDER}/backup_label.old`, `${work}/${FOLDER}/backup_manifest`], as);
     // numeric owners: the image's postgres uid, whatever the host calls it
-    await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', WORK, FOLDER], as);
+    await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', work, FOLDER], as);
     mkdirSync(dirname(file), { recursive: true });
     rmSync(file, { force: true });
     await docker.copyOut(container, packed, file, call);
   } finally {
-    await docker.exec(container, ['rm', '-rf', WORK, packed], { ...as, allowFailure: true }).catch(() => undefined);
+    await docker.exec(container, ['rm', '-rf', work, packed], { ...as, allowFailure: true }).catch(() => undefined);
   }
 }
 
@@ -61,7 +62,7 @@ export async function captureSnapshot(docker: Docker, container: string, user: s
  * password travels on stdin, never in argv; it is URL-safe, so it needs no quoting.
  */
 export async function setPassword(docker: Docker, holder: string, user: string, database: string, password: string, call: Call = {}): Promise<void> {
-  const r = await docker.exec(holder, ['postgres', '--single', '-D', SNAPSHOT_PGDATA, '-c', 'listen_addresses=', database], {
+  const r = await docker.exec(holder, ['postgres', '--single', '-D', PGDATA, '-c', 'listen_addresses=', database], {
     ...call,
     user: 'postgres',
     input: `ALTER ROLE "${user}" PASSWORD '${password}';\n`,

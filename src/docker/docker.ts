@@ -21,6 +21,12 @@ export interface RunContainer {
   entrypoint?: string;
   /** Paths that get an anonymous volume each (removed with the container: `rm --volumes`). */
   volumes?: string[];
+  /**
+   * Paths that get an anonymous volume each whose data lives in RAM (the local driver mounting a
+   * tmpfs, mode 1777 so any user of the image can make its folder there). Unlike `--tmpfs`, a
+   * volume is shared through `volumesFrom`; it is removed with the container like any other.
+   */
+  memoryVolumes?: string[];
   /** A container whose volumes this one mounts too, at the same paths. */
   volumesFrom?: string;
   /** Arguments after the image: its command. */
@@ -130,6 +136,7 @@ export class Docker {
     for (const a of spec.aliases ?? []) args.push('--network-alias', a);
     if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);
     for (const v of spec.volumes ?? []) args.push('--volume', v);
+    for (const v of spec.memoryVolumes ?? []) args.push('--mount', `type=volume,dst=${v},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`);
     if (spec.volumesFrom) args.push('--volumes-from', spec.volumesFrom);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.env ?? {})) {

@@ -22,15 +22,26 @@ export interface InClusterDependency {
   env: Record<string, string>;
   /** A command the readiness probe runs inside the container. */
   probe: string[];
+  /** Data kept in RAM: an emptyDir of medium Memory at `mount`, with `env` pointing the image into it. */
+  memoryData?: { mount: string; env: Record<string, string> };
 }
+
+/**
+ * Files written to an emptyDir of medium Memory count against the memory limit of the container
+ * that wrote them (Kubernetes docs, Storage > Volumes > emptyDir), so the limit grows by the
+ * data's room.
+ */
+const MEMORY_LIMIT = '512Mi';
+const MEMORY_LIMIT_WITH_DATA = '1536Mi';
 
 export function inClusterDependency(d: InClusterDependency): K8sObject[] {
   const labels = { app: d.role, ...MANAGED_BY };
   const meta = (name: string) => ({ name, namespace: d.namespace, labels });
   const objects: K8sObject[] = [];
-  const envNames = Object.keys(d.env);
+  const env = { ...d.env, ...d.memoryData?.env };
+  const envNames = Object.keys(env);
   if (envNames.length > 0) {
-    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta(`${d.role}-env`), type: 'Opaque', stringData: d.env });
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta(`${d.role}-env`), type: 'Opaque', stringData: env });
   }
   objects.push({
     apiVersion: 'apps/v1',
@@ -51,9 +62,11 @@ export function inClusterDependency(d: InClusterDependency): K8sObject[] {
               ports: [{ containerPort: d.port }],
               ...(envNames.length > 0 ? { envFrom: [{ secretRef: { name: `${d.role}-env` } }] } : {}),
               readinessProbe: { exec: { command: d.probe }, periodSeconds: 1, failureThreshold: 120 },
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: d.memoryData ? MEMORY_LIMIT_WITH_DATA : MEMORY_LIMIT } },
+              ...(d.memoryData ? { volumeMounts: [{ name: 'data', mountPath: d.memoryData.mount }] } : {}),
             },
           ],
+          ...(d.memoryData ? { volumes: [{ name: 'data', emptyDir: { medium: 'Memory' } }] } : {}),
         },
       },
     },

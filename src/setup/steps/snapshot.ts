@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_DIR } from '../../cache/cache.js';
-import { captureSnapshot } from '../../deps/snapshot.js';
+import { captureFolder, captureSnapshot } from '../../deps/snapshot.js';
 import { withPathLock } from '../../host/lock.js';
 import { prefixHashes } from '../../migrate/snapshot-key.js';
 import type { MigrationSet } from '../../migrate/types.js';
@@ -62,11 +62,11 @@ export async function restoreSnapshot(ctx: StepContext, plan: SnapshotPlan): Pro
 export function saveSnapshotLater(ctx: StepContext, use: SnapshotUse): void {
   const full = join(ctx.config.workspace, use.file);
   const container = ctx.identity.container('postgres');
-  const { user, database } = present(ctx.config.postgres, 'postgres');
+  const { user, database, storage } = present(ctx.config.postgres, 'postgres');
   ctx.later(`snapshot of ${container}`, (log) =>
     withPathLock(full, async () => {
       try {
-        await captureSnapshot(ctx.docker, container, user, database, full, { log });
+        await captureSnapshot(ctx.docker, container, user, database, full, captureFolder(storage), { log });
         if (await ctx.cache.save([use.file], use.key)) log.write(`postgres snapshot saved as ${use.key}\n`);
       } finally {
         rmSync(full, { force: true });

@@ -10,7 +10,7 @@
  */
 import { roleLabel, startContainer as start, type StartedContainer, type StartOptions } from '../../deps/container.js';
 import { presetFor } from '../../deps/presets.js';
-import { setPassword, SNAPSHOT_MOUNT, SNAPSHOT_PGDATA } from '../../deps/snapshot.js';
+import { setPassword } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
 import { ledgerShows } from '../../migrate/ledger.js';
 import type { StepContext } from '../step-context.js';
@@ -29,6 +29,7 @@ export const startContainer: StepAction<'start-container'> = {
       name,
       labels: ctx.identity.labels,
       readyTimeoutMs: ctx.readyTimeoutMs,
+      storage: input.dep === 'postgres' ? ctx.config.postgres?.storage : undefined,
       network: inContainer?.network,
       via: inContainer ? () => ({ host: name, port: p.port }) : undefined,
       signal: task.signal,
@@ -70,11 +71,9 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOpt
     started = await start(ctx.docker, p, {
       ...opts,
       restore: {
-        mount: SNAPSHOT_MOUNT,
         fetch: restoring.then((r) =>
           r && {
             archive: r.archive,
-            env: { PGDATA: SNAPSHOT_PGDATA },
             prepare: (holder) => setPassword(ctx.docker, holder, pg.user, pg.database, ctx.postgresPassword, { signal: opts.signal, log: opts.log }),
           },
         ),

@@ -18,8 +18,9 @@ export const startInCluster: StepAction<'start-in-cluster'> = {
     const ns = ctx.config.namespace;
     const mapping = portFor(c, input.dep);
     const call = { signal: task.signal, log: task.log };
+    const memoryData = input.dep === 'postgres' && ctx.config.postgres?.storage === 'memory' ? p.data : undefined;
     await c.kubectl.apply(
-      inClusterDependency({ role: input.dep, namespace: ns, image: p.image, port: p.port, nodePort: mapping.containerPort, env: p.env, probe: p.probeCommand }),
+      inClusterDependency({ role: input.dep, namespace: ns, image: p.image, port: p.port, nodePort: mapping.containerPort, env: p.env, probe: p.probeCommand, memoryData }),
       ns,
       call,
     );
