@@ -361,9 +361,12 @@ describe('start-container', () => {
     expect(r).toEqual({ role: 'redis', url, runnerValues: values, values, container: `${name}-net` });
     const labels = Object.entries({ ...h.ctx.identity.labels, 'io.github.ds-e2e-setup.role': 'redis' }).flatMap(([a, b]) => ['--label', `${a}=${b}`]);
     expect(h.runner.lines()).toEqual([
-      `docker run --detach --name ${name}-net ${labels.join(' ')} --publish 127.0.0.1::6379 --entrypoint sleep redis:7-alpine 2147483647`,
-      `docker run --detach --name ${name} ${labels.join(' ')} --network container:${name}-net redis:7-alpine`,
+      // the dependency is created while the holder starts, and started beside the port's lookup
+      `docker create --name ${name}-net ${labels.join(' ')} --publish 127.0.0.1::6379 --entrypoint sleep redis:7-alpine 2147483647`,
+      `docker start ${name}-net`,
+      `docker create --name ${name} ${labels.join(' ')} --network container:${name}-net redis:7-alpine`,
       `docker port ${name}-net 6379/tcp`,
+      `docker start ${name}`,
     ]);
   });
 
@@ -379,22 +382,22 @@ describe('start-container', () => {
     // the password is passed by name, never in argv
     expect(h.runner.lines().join('\n')).not.toContain('pw-unit-test-secret');
     expect(h.runner.calls[0].env).toEqual({});
-    expect(h.runner.calls[1].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app', PGDATA: '/var/lib/postgresql/ds-e2e/pgdata' });
+    expect(h.runner.calls[2].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app', PGDATA: '/var/lib/postgresql/ds-e2e/pgdata' });
     // storage: memory (the default): the holder carries a RAM-backed volume that the database mounts too
     expect(h.runner.lines()[0]).toContain(' --mount type=volume,dst=/var/lib/postgresql/ds-e2e,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777 ');
-    expect(h.runner.lines()[1]).toContain(` --volumes-from ${name}-net `);
+    expect(h.runner.lines()[2]).toContain(` --volumes-from ${name}-net `);
   });
 
   test('a leftover of this leg holding the name is removed, by the leg\'s labels, and the start tried again', async () => {
     const h = harness(ws);
     const name = h.ctx.identity.container('redis');
     let tries = 0;
-    h.runner.on(['docker', 'run'], (c) => (c.argv.includes(`${name}-net`) && tries++ === 0 ? { code: 125, stderr: `docker: Error response from daemon: Conflict. The container name "/${name}-net" is already in use by container "abc".` } : { stdout: 'c0ffee\n' }));
+    h.runner.on(['docker', 'create'], (c) => (c.argv.includes(`${name}-net`) && tries++ === 0 ? { code: 125, stderr: `docker: Error response from daemon: Conflict. The container name "/${name}-net" is already in use by container "abc".` } : { stdout: 'c0ffee\n' }));
     h.runner.on(['docker', 'ps'], { stdout: `${name}-net\n${name}\n` });
     h.runner.on(['docker', 'port'], { stdout: `127.0.0.1:${redisPort}\n` });
     const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' }];
     await startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }));
-    expect(h.runner.lines().map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['docker run', 'docker ps', 'docker rm', 'docker run', 'docker run', 'docker port']);
+    expect(h.runner.lines().map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['docker create', 'docker ps', 'docker rm', 'docker create', 'docker start', 'docker create', 'docker port', 'docker start']);
     expect(h.runner.lines()[2]).toBe(`docker rm --force --volumes ${name}-net ${name}`);
   });
 });

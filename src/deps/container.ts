@@ -75,56 +75,56 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
   const data = preset.data;
   const memory = data && opts.storage === 'memory' ? [data.mount] : undefined;
   const disk = data && !memory && opts.restore ? [data.mount] : undefined;
-  const runHolder = () =>
-    docker.run(
-      {
-        name: holder,
-        image: preset.image,
-        labels,
-        publish: [preset.port],
-        network: opts.network,
-        // under act the job reaches the dependency by its own name
-        aliases: opts.network ? [opts.name] : undefined,
-        entrypoint: 'sleep',
-        command: ['2147483647'],
-        volumes: disk,
-        memoryVolumes: memory,
-      },
-      call,
-    );
-  const holderUp = (async () => {
+  const holderSpec = {
+    name: holder,
+    image: preset.image,
+    labels,
+    publish: [preset.port],
+    network: opts.network,
+    // under act the job reaches the dependency by its own name
+    aliases: opts.network ? [opts.name] : undefined,
+    entrypoint: 'sleep',
+    command: ['2147483647'],
+    volumes: disk,
+    memoryVolumes: memory,
+  };
+  const holderMade = (async () => {
     try {
-      await runHolder();
+      await docker.create(holderSpec, call);
     } catch (err) {
       // A container of this very leg left by an earlier attempt is replaced, never reused. Looked
       // for only when the name is taken: a docker call less on every cold start.
       if (!(err instanceof CommandError && /already in use/.test(err.stderr))) throw err;
       await docker.removeContainers(await docker.containers(labels, call), call);
-      await runHolder();
+      await docker.create(holderSpec, call);
     }
   })();
-  const [, restore] = await Promise.all([holderUp, opts.restore?.fetch]);
+  const fetched = opts.restore?.fetch ?? Promise.resolve(undefined);
   // on disk the image keeps its own place, unless a snapshot arrived for the holder's volume
-  const placed = memory || (disk && restore) ? data : undefined;
-  const dependency = {
-    name: opts.name,
-    image: preset.image,
-    labels,
-    env: { ...preset.env, ...placed?.env },
-    network: `container:${holder}`,
-    volumesFrom: placed ? holder : undefined,
-  };
+  const placement = (restore: Restore | undefined) => (memory || (disk && restore) ? data : undefined);
+  // Created, not run: the dependency can be made (it only needs the holder to exist) while the
+  // holder starts, which is most of the time two `docker run`s take (about 50 ms saved here).
+  const dependencyMade = Promise.all([holderMade, fetched]).then(([, restore]) => {
+    const placed = placement(restore);
+    return docker.create(
+      {
+        name: opts.name,
+        image: preset.image,
+        labels,
+        env: { ...preset.env, ...placed?.env },
+        network: `container:${holder}`,
+        volumesFrom: placed ? holder : undefined,
+      },
+      call,
+    );
+  });
+  const [, restore] = await Promise.all([holderMade.then(() => docker.start(holder, call)), fetched, dependencyMade]);
+  const placed = placement(restore);
   if (placed && restore) {
-    await Promise.all([
-      docker.create(dependency, call),
-      docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', placed.mount], { ...call, user: '0', input: restore.archive }),
-    ]);
+    await docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', placed.mount], { ...call, user: '0', input: restore.archive });
     await restore.prepare(holder);
-    await docker.start(opts.name, call);
-  } else {
-    await docker.run(dependency, call);
   }
-  const hostPort = await docker.hostPort(holder, preset.port, call);
+  const [hostPort] = await Promise.all([docker.hostPort(holder, preset.port, call), docker.start(opts.name, call)]);
   const at = opts.via?.(hostPort) ?? { host: '127.0.0.1', port: hostPort };
   opts.log?.write(`${preset.role}: ${opts.name} published on 127.0.0.1:${hostPort}; reached at ${at.host}:${at.port}\n`);
   try {
