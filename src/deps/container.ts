@@ -6,7 +6,8 @@
  * As in a Kubernetes pod, the network belongs to a small holder container (`<name>-net`, the
  * same image sleeping) that the dependency shares: the published port, the networks it joins
  * and so its addresses stay when a test restarts or stops the dependency itself, so everything
- * that points at them (the in-cluster EndpointSlice, the host port) stays right.
+ * that points at them (the in-cluster EndpointSlice, the host port) stays right. The holder also
+ * carries the data volume (in RAM with `storage: memory`), so a restarted database keeps its data.
  */
 import { LABEL_PREFIX } from '../config/identity.js';
 import type { Docker } from '../docker/docker.js';
