@@ -7,7 +7,7 @@ import { createClient } from 'redis';
 import { poll } from '../src/core/poll.js';
 import { Docker } from '../src/docker/docker.js';
 import { startContainer } from '../src/deps/container.js';
-import { postgresPreset } from '../src/deps/presets.js';
+import { PG_DATA_MOUNT, postgresPreset } from '../src/deps/presets.js';
 import { ProcessRunner } from '../src/exec/runner.js';
 import { leftovers } from './helpers/docker.js';
 import { ROOT, RunnerFiles, runAction, runCli } from './helpers/run.js';
@@ -126,8 +126,8 @@ describe('no-cluster environment, run as a runner runs the action', () => {
   test('post keeps the evidence, with no secret in it, then removes every container, network and volume labelled for this run', async () => {
     expect(leftovers(leg.labels).containers).toHaveLength(4); // PostgreSQL and Redis, each with the container that holds its network
     const holder = `${leg.labels['io.github.ds-e2e-setup.leg']}-postgres-net`;
-    const dataVolumes = mountedVolumes(holder);
-    expect(dataVolumes).toHaveLength(1); // PostgreSQL's data, in RAM; anonymous, so it carries no label
+    const dataVolumes = mountedVolumes(holder).map((v) => v.name);
+    expect(mountedVolumes(holder)).toEqual([{ name: dataVolumes[0], type: 'tmpfs' }]); // PostgreSQL's data, in RAM; anonymous, so it carries no label
     const dir = outputs['diagnostics-dir'];
     const postgres = `${leg.labels['io.github.ds-e2e-setup.leg']}-postgres`;
     expect(existsSync(join(dir, `${postgres}.inspect.json`))).toBe(false); // main succeeded: it wrote none
@@ -144,10 +144,12 @@ describe('no-cluster environment, run as a runner runs the action', () => {
   });
 });
 
-/** The names of the volumes a container mounts. */
-function mountedVolumes(container: string): string[] {
-  const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string }[];
-  return mounts.filter((m) => m.Type === 'volume').map((m) => m.Name);
+/** The volumes a container mounts at PostgreSQL's data mount (not the image's own), each with the file system its driver mounts. */
+function mountedVolumes(container: string): { name: string; type: string }[] {
+  const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string; Destination: string }[];
+  return mounts
+    .filter((m) => m.Type === 'volume' && m.Destination === PG_DATA_MOUNT)
+    .map((m) => ({ name: m.Name, type: execFileSync('docker', ['volume', 'inspect', '--format', '{{.Options.type}}', m.Name], { encoding: 'utf8' }).trim() }));
 }
 
 describe('where PostgreSQL keeps its data', () => {
@@ -176,7 +178,7 @@ describe('where PostgreSQL keeps its data', () => {
     try {
       const started = await start('memory', name);
       expect(fsOfData(name)).toBe('tmpfs');
-      expect(mountedVolumes(`${name}-net`)).toHaveLength(1);
+      expect(mountedVolumes(`${name}-net`).map((v) => v.type)).toEqual(['tmpfs']);
       await query(started.url, 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)');
       execFileSync('docker', ['restart', name], { stdio: 'ignore' });
       const rows = await poll('postgres after restart', () => query(started.url, 'SELECT id FROM kept'), { intervalMs: 50, timeoutMs: 20_000 });

@@ -93,6 +93,7 @@ beforeAll(async () => {
     'v6.yaml': 'name: v6\ncluster: { kindConfig: v6-kind.yaml }\npostgres: { placement: docker }\nredis: { placement: cluster }\n',
     'v6-kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { ipFamily: ipv6 }\n',
     'podman.yaml': 'name: pod\ncluster: { provider: podman }\nimages:\n  api: { context: app }\n',
+    'podman-pg.yaml': 'name: podpg\ncluster: { provider: podman }\npostgres: { placement: docker }\n',
     'k134.yaml': 'name: k134\ncluster: { kubernetes: 1.34.8 }\n',
     'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
   });
@@ -386,6 +387,18 @@ describe('start-container', () => {
     // storage: memory (the default): the holder carries a RAM-backed volume that the database mounts too
     expect(h.runner.lines()[0]).toContain(' --mount type=volume,dst=/var/lib/postgresql/ds-e2e,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777 ');
     expect(h.runner.lines()[2]).toContain(` --volumes-from ${name}-net `);
+  });
+
+  test('with podman, whose --mount refuses volume-opt, the data stays on disk, and the log says so', async () => {
+    const h = harness(ws, 'podman-pg.yaml');
+    h.runner.on(['podman', 'port'], { stdout: '127.0.0.1:1\n' }); // nothing listens there: the start fails after the containers are made
+    h.runner.on(['podman', 'inspect', '--format', '{{.State.Running}}'], { stdout: 'false\n' });
+    const task = taskWith({ 'pull:postgres': PG });
+    await expect(startContainer.run({ kind: 'start-container', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, task)).rejects.toThrow('stopped before it was ready');
+    expect(h.runner.lines()[0]).toMatch(/^podman create --name \S+-postgres-net /);
+    expect(h.runner.lines().join('\n')).not.toContain('--mount');
+    expect(h.runner.lines().join('\n')).not.toContain('--volumes-from');
+    expect(task.log.text()).toContain('postgres: storage: memory is not offered with podman; the data stays on disk');
   });
 
   test('a leftover of this leg holding the name is removed, by the leg\'s labels, and the start tried again', async () => {

@@ -55,6 +55,19 @@ export interface StepContext {
 /** How long a rollout (the action's own dependencies, or the service's `wait:`) may take. */
 export const ROLLOUT_SECONDS = 300;
 
+/**
+ * Where PostgreSQL keeps its data as a container on this engine. Docker makes the RAM-backed
+ * volume from `--mount …,volume-opt=…`; podman's `--mount` has refused `volume-opt`
+ * (containers/podman#13387) and cannot be tried here, so with podman the data stays on disk,
+ * and the log says so when one is given.
+ */
+export function postgresStorage(ctx: Pick<StepContext, 'config' | 'docker'>, log?: { write(text: string): void }): 'memory' | 'disk' | undefined {
+  const storage = ctx.config.postgres?.storage;
+  if (storage !== 'memory' || ctx.docker.engine === 'docker') return storage;
+  log?.write(`postgres: storage: memory is not offered with ${ctx.docker.engine}; the data stays on disk\n`);
+  return 'disk';
+}
+
 /** The placeholders every manifest and command may use, known before any task runs. */
 export function staticValues(ctx: Pick<StepContext, 'config' | 'identity'>): Record<string, string> {
   return { NAMESPACE: ctx.config.namespace, CLUSTER_NAME: ctx.identity.clusterName };

@@ -12,12 +12,14 @@ import { withPathLock } from '../../host/lock.js';
 import { prefixHashes } from '../../migrate/snapshot-key.js';
 import type { MigrationSet } from '../../migrate/types.js';
 import { platformKey } from '../../tools/platform.js';
-import type { StepContext } from '../step-context.js';
+import { postgresStorage, type StepContext } from '../step-context.js';
 import type { SnapshotUse } from './results.js';
 import { present, type StepTask } from './step.js';
 
 /** One path for every key: @actions/cache versions an entry by its path strings, and a prefix hit must restore into the same one. */
 const SNAPSHOT_FILE = join(CACHE_DIR, 'pgdata', 'snapshot.tar');
+/** The archive's layout (its one folder is `pgdata`): a change to it must never restore an old entry. */
+const SNAPSHOT_FORMAT = 'pgdata/2';
 /** The cache's restore keys: at most ten in all, so the nine newest prefixes. */
 const PREFIXES = 9;
 
@@ -36,7 +38,7 @@ export async function snapshotPlan(ctx: StepContext, localImage: string, task: S
   if (set.tool === 'sql' || set.migrations.length === 0) return undefined; // no ledger to check a snapshot against
   const id = await ctx.docker.tryRun(['image', 'inspect', '--format', '{{.Id}}', localImage], { signal: task.signal });
   if (id.code !== 0) return undefined;
-  const hashes = prefixHashes(`${id.stdout.trim()}\0${pg.database}\0${pg.user}`, set);
+  const hashes = prefixHashes(`${SNAPSHOT_FORMAT}\0${id.stdout.trim()}\0${pg.database}\0${pg.user}`, set);
   const keyFor = (files: number): string => `ds-e2e-setup-pgdata-${platformKey(ctx.platform)}-${files}-${hashes[files - 1]}`;
   return { set, key: keyFor(hashes.length), keyFor, file: SNAPSHOT_FILE };
 }
@@ -62,7 +64,8 @@ export async function restoreSnapshot(ctx: StepContext, plan: SnapshotPlan): Pro
 export function saveSnapshotLater(ctx: StepContext, use: SnapshotUse): void {
   const full = join(ctx.config.workspace, use.file);
   const container = ctx.identity.container('postgres');
-  const { user, database, storage } = present(ctx.config.postgres, 'postgres');
+  const { user, database } = present(ctx.config.postgres, 'postgres');
+  const storage = postgresStorage(ctx) ?? 'disk';
   ctx.later(`snapshot of ${container}`, (log) =>
     withPathLock(full, async () => {
       try {

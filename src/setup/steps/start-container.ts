@@ -13,7 +13,7 @@ import { presetFor } from '../../deps/presets.js';
 import { setPassword } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
 import { ledgerShows } from '../../migrate/ledger.js';
-import type { StepContext } from '../step-context.js';
+import { postgresStorage, type StepContext } from '../step-context.js';
 import type { SnapshotUse } from './results.js';
 import { restoreSnapshot, snapshotPlan, type SnapshotPlan } from './snapshot.js';
 import { present, type StepAction } from './step.js';
@@ -29,7 +29,7 @@ export const startContainer: StepAction<'start-container'> = {
       name,
       labels: ctx.identity.labels,
       readyTimeoutMs: ctx.readyTimeoutMs,
-      storage: input.dep === 'postgres' ? ctx.config.postgres?.storage : undefined,
+      storage: input.dep === 'postgres' ? postgresStorage(ctx, task.log) : undefined,
       network: inContainer?.network,
       via: inContainer ? () => ({ host: name, port: p.port }) : undefined,
       signal: task.signal,
