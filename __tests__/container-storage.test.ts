@@ -1,0 +1,80 @@
+/**
+ * Where a dependency's data goes, decided by startContainer from `storage` and whether a
+ * snapshot arrived, read off the docker calls it makes (a fake runner: the real daemon's side is
+ * in deps.itg.test.ts and snapshot.itg.test.ts). The readiness probe fails at once (nothing
+ * listens on port 1, and the container reports itself stopped), so each start ends after its
+ * containers are made.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { startContainer, type Restore, type StartOptions } from '../src/deps/container.js';
+import { PG_DATA_MOUNT, PGDATA, postgresPreset } from '../src/deps/presets.js';
+import { Docker } from '../src/docker/docker.js';
+import { FakeRunner } from './helpers/fake-runner.js';
+
+const NAME = 'leg-postgres';
+const MEMORY_MOUNT = `--mount type=volume,dst=${PG_DATA_MOUNT},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`;
+
+async function start(storage: StartOptions['storage'], restore?: Restore | 'miss') {
+  const runner = new FakeRunner();
+  runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
+  runner.on(['docker', 'inspect', '--format', '{{.State.Running}}'], { stdout: 'false\n' });
+  const opts: StartOptions = {
+    name: NAME,
+    labels: { leg: 'leg' },
+    readyTimeoutMs: 5000,
+    storage,
+    restore: restore && { fetch: Promise.resolve(restore === 'miss' ? undefined : restore) },
+  };
+  const preset = postgresPreset({ image: 'postgres:16', user: 'app', database: 'app', password: 'pw' });
+  await expect(startContainer(new Docker(runner), preset, opts)).rejects.toThrow('stopped before it was ready');
+  const line = (prefix: string) => runner.lines().find((l) => l.startsWith(prefix)) ?? '';
+  const dependency = runner.calls.find((c) => c.argv[1] === 'create' && c.argv.includes(NAME));
+  return { holder: line(`docker create --name ${NAME}-net `), dependency: line(`docker create --name ${NAME} `), env: dependency?.env ?? {}, lines: runner.lines() };
+}
+
+const snapshot = (): Restore => ({ archive: Buffer.from('tar bytes'), prepare: async () => {} });
+
+describe('where PostgreSQL keeps its data', () => {
+  test('memory: a RAM-backed volume on the holder, mounted by the database, with PGDATA inside it', async () => {
+    const r = await start('memory');
+    expect(r.holder).toContain(MEMORY_MOUNT);
+    expect(r.dependency).toContain(`--volumes-from ${NAME}-net`);
+    expect(r.env.PGDATA).toBe(PGDATA);
+  });
+
+  test('disk, no snapshot wanted: no volume of ours, the image keeps its own PGDATA', async () => {
+    const r = await start('disk');
+    expect(r.holder).not.toContain('--mount');
+    expect(r.holder).not.toContain('--volume');
+    expect(r.dependency).not.toContain('--volumes-from');
+    expect(r.env.PGDATA).toBeUndefined();
+  });
+
+  test('disk, a snapshot arrives: a volume on disk on the holder, unpacked there as root, PGDATA inside it', async () => {
+    const r = await start('disk', snapshot());
+    expect(r.holder).toContain(`--volume ${PG_DATA_MOUNT}`);
+    expect(r.holder).not.toContain('--mount');
+    expect(r.dependency).toContain(`--volumes-from ${NAME}-net`);
+    expect(r.env.PGDATA).toBe(PGDATA);
+    expect(r.lines).toContain(`docker exec --interactive --user 0 ${NAME}-net tar --numeric-owner -x -C ${PG_DATA_MOUNT}`);
+  });
+
+  test('disk, the snapshot missed: the holder\'s volume stays unused, and the database starts where the image keeps it', async () => {
+    const r = await start('disk', 'miss');
+    expect(r.holder).toContain(`--volume ${PG_DATA_MOUNT}`);
+    expect(r.dependency).not.toContain('--volumes-from');
+    expect(r.env.PGDATA).toBeUndefined();
+    expect(r.lines.some((l) => l.includes(' tar '))).toBe(false);
+  });
+
+  test('memory, a snapshot arrives: unpacked into the RAM-backed volume, and prepared in the holder before the database starts', async () => {
+    const prepared: string[] = [];
+    const r = await start('memory', { archive: Buffer.from('x'), prepare: async (holder) => void prepared.push(holder) });
+    expect(r.holder).toContain(MEMORY_MOUNT);
+    const tar = r.lines.findIndex((l) => l.includes(' tar --numeric-owner -x '));
+    const started = r.lines.indexOf(`docker start ${NAME}`);
+    expect(tar).toBeGreaterThan(-1);
+    expect(started).toBeGreaterThan(tar);
+    expect(prepared).toEqual([`${NAME}-net`]);
+  });
+});
