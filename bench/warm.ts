@@ -7,11 +7,13 @@
  * answer the same schema queries as the cold one.
  *
  * Run once per storage, each with its own folder and cache: with `storage: memory` (the
- * default) a cold start is already close to the floor of two containers, so the snapshot saves
- * less of it than with `storage: disk`, where initdb and the migrations pay for the disk.
+ * default) a cold start is already close to the floor of starting the containers, so the
+ * snapshot saves less of it than with `storage: disk`, where initdb and the migrations pay for
+ * the disk.
  *
- * The test PostgreSQL image stays on the host between runs: no registry can be reached here, so
- * a runner without it could not get it at all.
+ * The PostgreSQL image stays on the host between runs, so that the runs differ only in the
+ * database: fetching the image again (pulled from a loopback registry on the cold run, loaded
+ * from the image cache on the warm one) would add about the same to both.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
