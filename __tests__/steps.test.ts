@@ -142,11 +142,11 @@ describe('install-tool', () => {
 });
 
 describe('pull-node-image and pull-image', () => {
-  test('an image on the host is used as it is', async () => {
+  test('an image on the host is used as it is, with the id its check read', async () => {
     const h = harness(ws);
     h.runner.on(['docker', 'image', 'inspect'], { stdout: 'sha256:abc\n' });
-    expect(await pullNodeImage.run({ kind: 'pull-node-image' }, h.ctx, taskWith())).toEqual({ ref: NODE, localRef: NODE, source: 'present' });
-    expect(await pullImage.run({ kind: 'pull-image', dep: 'redis' }, h.ctx, taskWith())).toEqual({ ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' });
+    expect(await pullNodeImage.run({ kind: 'pull-node-image' }, h.ctx, taskWith())).toEqual({ ref: NODE, localRef: NODE, source: 'present', id: 'sha256:abc' });
+    expect(await pullImage.run({ kind: 'pull-image', dep: 'redis' }, h.ctx, taskWith())).toEqual({ ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present', id: 'sha256:abc' });
     expect(h.runner.lines()).toEqual([`docker image inspect --format {{.Id}} ${NODE}`, 'docker image inspect --format {{.Id}} redis:7-alpine']);
   });
 

@@ -51,8 +51,13 @@ export class Docker {
   }
 
   async imageExists(ref: string, call: Call = {}): Promise<boolean> {
+    return (await this.imageId(ref, call)) !== undefined;
+  }
+
+  /** The image's id (its config's digest), or undefined when the host does not have it. */
+  async imageId(ref: string, call: Call = {}): Promise<string | undefined> {
     const r = await this.tryRun(['image', 'inspect', '--format', '{{.Id}}', ref], { signal: call.signal });
-    return r.code === 0;
+    return r.code === 0 ? r.stdout.trim() : undefined;
   }
 
   async tag(source: string, target: string, call: Call = {}): Promise<void> {

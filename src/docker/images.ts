@@ -35,6 +35,8 @@ export interface EnsuredImage {
   /** The reference that names the image on this host: `ref`, or for a digest reference restored
    * from the cache (docker load keeps tags, not digests) the tag it was saved under. */
   localRef: string;
+  /** The image's id, when the check that found it on the host read it anyway. */
+  id?: string;
 }
 
 /**
@@ -51,9 +53,10 @@ export function archiveTag(ref: string): string {
 
 export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<EnsuredImage> {
   const call = { signal: opts.signal, log: opts.log };
-  if (await docker.imageExists(ref, call)) {
+  const id = await docker.imageId(ref, call);
+  if (id) {
     opts.log?.write(`${ref}: present on the host\n`);
-    return { source: 'present', localRef: ref };
+    return { source: 'present', localRef: ref, id };
   }
   const local = archiveTag(ref);
   const archive = imageArchive(ref, opts.platform);

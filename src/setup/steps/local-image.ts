@@ -7,7 +7,7 @@ import type { StepTask } from './step.js';
 
 /** Present, else restored from the cache, else pulled (and saved for the next run). */
 export async function makeLocal(ref: string, ctx: StepContext, task: StepTask): Promise<LocalImage> {
-  const { source, localRef } = await ensureImage(ctx.docker, ref, {
+  const { source, localRef, id } = await ensureImage(ctx.docker, ref, {
     signal: task.signal,
     log: task.log,
     cache: ctx.cache,
@@ -16,5 +16,5 @@ export async function makeLocal(ref: string, ctx: StepContext, task: StepTask): 
     later: ctx.later,
   });
   task.log.write(`${ref}: source ${source}${localRef !== ref ? `, used as ${localRef}` : ''}\n`);
-  return { ref, localRef, source };
+  return { ref, localRef, source, ...(id ? { id } : {}) };
 }

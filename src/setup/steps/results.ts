@@ -12,6 +12,8 @@ export interface LocalImage {
   /** `ref`, or for a digest reference restored from the cache the tag it was saved under. */
   localRef: string;
   source: ImageSource;
+  /** The image's id, when it was read on the way (the image was already on the host). */
+  id?: string;
 }
 
 export interface BuiltImage {

@@ -31,14 +31,15 @@ export interface SnapshotPlan {
   file: string;
 }
 
-export async function snapshotPlan(ctx: StepContext, localImage: string, task: StepTask): Promise<SnapshotPlan | undefined> {
+export async function snapshotPlan(ctx: StepContext, image: { localRef: string; id?: string }, task: StepTask): Promise<SnapshotPlan | undefined> {
   const pg = ctx.config.postgres;
   const set = ctx.migrations;
   if (!ctx.cache.enabled || !pg || !set) return undefined;
   if (set.tool === 'sql' || set.migrations.length === 0) return undefined; // no ledger to check a snapshot against
-  const id = await ctx.docker.tryRun(['image', 'inspect', '--format', '{{.Id}}', localImage], { signal: task.signal });
-  if (id.code !== 0) return undefined;
-  const hashes = prefixHashes(`${SNAPSHOT_FORMAT}\0${id.stdout.trim()}\0${pg.database}\0${pg.user}`, set);
+  // read when the image was found on the host; else (restored or pulled just now) read here
+  const id = image.id ?? (await ctx.docker.imageId(image.localRef, { signal: task.signal }));
+  if (!id) return undefined;
+  const hashes = prefixHashes(`${SNAPSHOT_FORMAT}\0${id}\0${pg.database}\0${pg.user}`, set);
   const keyFor = (files: number): string => `ds-e2e-setup-pgdata-${platformKey(ctx.platform)}-${files}-${hashes[files - 1]}`;
   return { set, key: keyFor(hashes.length), keyFor, file: SNAPSHOT_FILE };
 }

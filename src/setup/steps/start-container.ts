@@ -35,7 +35,7 @@ export const startContainer: StepAction<'start-container'> = {
       signal: task.signal,
       log: task.log,
     };
-    const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image.localRef, task) : undefined;
+    const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image, task) : undefined;
     const restored = plan && (await fromSnapshot(ctx, plan, opts, image.localRef));
     const started = restored?.started ?? (await start(ctx.docker, p, opts));
     const snapshot = restored?.use;
