@@ -14,8 +14,24 @@ import { FakeRunner } from './helpers/fake-runner.js';
 const NAME = 'leg-postgres';
 const MEMORY_MOUNT = `--mount type=volume,dst=${PG_DATA_MOUNT},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`;
 
-async function start(storage: StartOptions['storage'], restore?: Restore | 'miss') {
-  const runner = new FakeRunner();
+/** A fake runner whose calls can be held back, keeping the order in which they end: to see what waits for what. */
+class SlowRunner extends FakeRunner {
+  readonly ended: string[] = [];
+  constructor(private readonly slow: (argv: string[]) => number) {
+    super();
+  }
+  override async run(...args: Parameters<FakeRunner['run']>) {
+    const line = [args[0], ...args[1]].join(' ');
+    await new Promise((r) => setTimeout(r, this.slow([args[0], ...args[1]])));
+    try {
+      return await super.run(...args);
+    } finally {
+      this.ended.push(line);
+    }
+  }
+}
+
+function startWith(runner: FakeRunner, storage: StartOptions['storage'], restore?: Restore | 'miss') {
   runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
   runner.on(['docker', 'inspect', '--format', '{{.State.Running}}'], { stdout: 'false\n' });
   const opts: StartOptions = {
@@ -26,8 +42,18 @@ async function start(storage: StartOptions['storage'], restore?: Restore | 'miss
     restore: restore && { fetch: Promise.resolve(restore === 'miss' ? undefined : restore) },
   };
   const preset = postgresPreset({ image: 'postgres:16', user: 'app', database: 'app', password: 'pw' });
-  await expect(startContainer(new Docker(runner), preset, opts)).rejects.toThrow('stopped before it was ready');
-  const line = (prefix: string) => runner.lines().find((l) => l.startsWith(prefix)) ?? '';
+  return startContainer(new Docker(runner), preset, opts);
+}
+
+async function start(storage: StartOptions['storage'], restore?: Restore | 'miss') {
+  const runner = new FakeRunner();
+  await expect(startWith(runner, storage, restore)).rejects.toThrow('stopped before it was ready');
+  // each of the two containers is made exactly once; a missing line fails here, not silently below
+  const line = (prefix: string) => {
+    const found = runner.lines().filter((l) => l.startsWith(prefix));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
   const dependency = runner.calls.find((c) => c.argv[1] === 'create' && c.argv.includes(NAME));
   return { holder: line(`docker create --name ${NAME}-net `), dependency: line(`docker create --name ${NAME} `), env: dependency?.env ?? {}, lines: runner.lines() };
 }
@@ -76,5 +102,14 @@ describe('where PostgreSQL keeps its data', () => {
     expect(tar).toBeGreaterThan(-1);
     expect(started).toBeGreaterThan(tar);
     expect(prepared).toEqual([`${NAME}-net`]);
+  });
+
+  test('a holder that does not start fails the start only once the database\'s create has ended, so the cleanup that follows finds it', async () => {
+    const runner = new SlowRunner((argv) => (argv[1] === 'create' && argv.includes(NAME) ? 150 : 0));
+    runner.on(['docker', 'start', `${NAME}-net`], { code: 1, stderr: 'Error response from daemon: driver failed programming external connectivity' });
+    await expect(startWith(runner, 'memory')).rejects.toThrow('driver failed programming external connectivity');
+    expect(runner.ended).toContain(`docker start ${NAME}-net`);
+    expect(runner.ended.some((l) => l.startsWith(`docker create --name ${NAME} `))).toBe(true);
+    expect(runner.ended.indexOf(`docker start ${NAME}-net`)).toBeLessThan(runner.ended.findIndex((l) => l.startsWith(`docker create --name ${NAME} `)));
   });
 });

@@ -12,8 +12,8 @@
  * the disk.
  *
  * The PostgreSQL image stays on the host between runs, so that the runs differ only in the
- * database: fetching the image again (pulled from a loopback registry on the cold run, loaded
- * from the image cache on the warm one) would add about the same to both.
+ * database: fetching the image again (a pull on the cold run, a load from the image cache on the
+ * warm one) would add about the same to both.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

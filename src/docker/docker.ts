@@ -57,7 +57,7 @@ export class Docker {
   /** The image's id (its config's digest), or undefined when the host does not have it. */
   async imageId(ref: string, call: Call = {}): Promise<string | undefined> {
     const r = await this.tryRun(['image', 'inspect', '--format', '{{.Id}}', ref], { signal: call.signal });
-    return r.code === 0 ? r.stdout.trim() : undefined;
+    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
   }
 
   async tag(source: string, target: string, call: Call = {}): Promise<void> {
@@ -169,7 +169,7 @@ export class Docker {
   /** The full id of a container by name or id, or undefined when docker knows none. */
   async containerId(nameOrId: string, call: Call = {}): Promise<string | undefined> {
     const r = await this.tryRun(['inspect', '--type', 'container', '--format', '{{.Id}}', nameOrId], call);
-    return r.code === 0 ? r.stdout.trim() : undefined;
+    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
   }
 
   async createNetwork(name: string, labels: Record<string, string>, call: Call = {}): Promise<void> {

@@ -35,7 +35,7 @@ export interface EnsuredImage {
   /** The reference that names the image on this host: `ref`, or for a digest reference restored
    * from the cache (docker load keeps tags, not digests) the tag it was saved under. */
   localRef: string;
-  /** The image's id, when the check that found it on the host read it anyway. */
+  /** The image's id, when the check that found it (on the host, or restored) read it anyway. */
   id?: string;
 }
 
@@ -66,9 +66,10 @@ export async function ensureImage(docker: Docker, ref: string, opts: EnsureImage
   }
   // What `load` prints is no proof: docker shortens docker.io names, podman writes them out.
   const { hit } = await restoreArchive(docker, archive, opts);
-  if (hit && (await docker.imageExists(local, call))) {
+  const restored = hit ? await docker.imageId(local, call) : undefined;
+  if (restored) {
     opts.log?.write(`${ref}: restored from the cache (${archive.key}) as ${local}\n`);
-    return { source: 'cache', localRef: local };
+    return { source: 'cache', localRef: local, id: restored };
   }
   await pull(docker, ref, opts);
   if (local !== ref) await docker.tag(ref, local, call);

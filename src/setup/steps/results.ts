@@ -12,7 +12,7 @@ export interface LocalImage {
   /** `ref`, or for a digest reference restored from the cache the tag it was saved under. */
   localRef: string;
   source: ImageSource;
-  /** The image's id, when it was read on the way (the image was already on the host). */
+  /** The image's id, when it was read on the way (found on the host or restored from the cache; not after a pull). */
   id?: string;
 }
 
