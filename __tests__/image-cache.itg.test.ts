@@ -107,7 +107,8 @@ describe('dependency images through the cache', () => {
       removeImage(fq);
       expect(imageExists(fq)).toBe(false);
       const got = await ensureImage(docker, fq, { ...opts, pullTimeoutMs: 20_000 });
-      expect(got).toEqual({ source: 'cache', localRef: fq });
+      const id = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'ds-e2e-test/redis:7'], { encoding: 'utf8' }).trim();
+      expect(got).toEqual({ source: 'cache', localRef: fq, id }); // the same image, and its id read on the way
       expect(imageExists(fq)).toBe(true);
     } finally {
       process.env = saved.env;
