@@ -202,17 +202,17 @@ describe('a bad environment file is refused, naming the field and the file', () 
     expect(message).toContain(file);
     for (const words of bad.expect) expect(message).toContain(words);
 
-    const cli = await runCli(['validate', '-c', file], { cwd: ws.dir });
+    // the CLI and the action, each a process of its own, side by side
+    const runner = new RunnerFiles();
+    const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/{version}/{os}/{arch}`;
+    const [cli, action] = await Promise.all([
+      runCli(['validate', '-c', file], { cwd: ws.dir }),
+      runAction('main', runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir })),
+    ]);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain(file);
     for (const words of bad.expect) expect(cli.stderr).toContain(words);
 
-    const runner = new RunnerFiles();
-    const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/{version}/{os}/{arch}`;
-    const action = await runAction(
-      'main',
-      runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir }),
-    );
     expect(action.code).not.toBe(0);
     expect(action.stdout).toContain(`::error::${file}`);
     const shown = action.stdout.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');

@@ -1,9 +1,8 @@
 /**
  * Where a dependency's data goes, decided by startContainer from `storage` and whether a
  * snapshot arrived, read off the docker calls it makes (a fake runner: the real daemon's side is
- * in deps.itg.test.ts and snapshot.itg.test.ts). The readiness probe fails at once (nothing
- * listens on port 1, and the container reports itself stopped), so each start ends after its
- * containers are made.
+ * in deps.itg.test.ts and snapshot.itg.test.ts). The database's own `docker start` is refused,
+ * so each start ends, at once, after its containers are made and its data is in place.
  */
 import { describe, expect, test } from '@jest/globals';
 import { startContainer, type Restore, type StartOptions } from '../src/deps/container.js';
@@ -33,7 +32,7 @@ class SlowRunner extends FakeRunner {
 
 function startWith(runner: FakeRunner, storage: StartOptions['storage'], restore?: Restore | 'miss') {
   runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
-  runner.on(['docker', 'inspect', '--format', '{{.State.Running}}'], { stdout: 'false\n' });
+  runner.on(['docker', 'start', NAME], { code: 1, stderr: 'start refused by the test' });
   const opts: StartOptions = {
     name: NAME,
     labels: { leg: 'leg' },
@@ -47,7 +46,7 @@ function startWith(runner: FakeRunner, storage: StartOptions['storage'], restore
 
 async function start(storage: StartOptions['storage'], restore?: Restore | 'miss') {
   const runner = new FakeRunner();
-  await expect(startWith(runner, storage, restore)).rejects.toThrow('stopped before it was ready');
+  await expect(startWith(runner, storage, restore)).rejects.toThrow('start refused by the test');
   // each of the two containers is made exactly once; a missing line fails here, not silently below
   const line = (prefix: string) => {
     const found = runner.lines().filter((l) => l.startsWith(prefix));

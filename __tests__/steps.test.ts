@@ -391,10 +391,10 @@ describe('start-container', () => {
 
   test('with podman, the data stays on disk (the RAM-backed volume is made for docker only), and the log says so', async () => {
     const h = harness(ws, 'podman-pg.yaml');
-    h.runner.on(['podman', 'port'], { stdout: '127.0.0.1:1\n' }); // nothing listens there: the start fails after the containers are made
-    h.runner.on(['podman', 'inspect', '--format', '{{.State.Running}}'], { stdout: 'false\n' });
+    h.runner.on(['podman', 'port'], { stdout: '127.0.0.1:1\n' });
+    h.runner.on(['podman', 'start', h.ctx.identity.container('postgres')], { code: 1, stderr: 'start refused by the test' }); // ends the start once the containers are made
     const task = taskWith({ 'pull:postgres': PG });
-    await expect(startContainer.run({ kind: 'start-container', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, task)).rejects.toThrow('stopped before it was ready');
+    await expect(startContainer.run({ kind: 'start-container', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, task)).rejects.toThrow('start refused by the test');
     expect(h.runner.lines()[0]).toMatch(/^podman create --name \S+-postgres-net /);
     expect(h.runner.lines().join('\n')).not.toContain('--mount');
     expect(h.runner.lines().join('\n')).not.toContain('--volumes-from');
