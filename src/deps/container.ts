@@ -143,7 +143,6 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
   }
 }
 
-
 /**
  * Like Promise.all, but a failure is thrown only once every call has ended: a container still
  * being created when another call failed would escape the cleanup that follows.

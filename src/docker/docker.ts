@@ -7,7 +7,7 @@ import type { CommandRunner } from '../exec/runner.js';
 
 export type Engine = 'docker' | 'podman';
 
-export interface RunContainer {
+export interface ContainerSpec {
   name: string;
   image: string;
   labels: Record<string, string>;
@@ -31,7 +31,6 @@ export interface RunContainer {
   volumesFrom?: string;
   /** Arguments after the image: its command. */
   command?: string[];
-  args?: string[];
 }
 
 export class Docker {
@@ -103,14 +102,28 @@ export class Docker {
     await this.runner.run(this.engine, args, call);
   }
 
-  /** Starts a detached container; returns its id. The environment is passed by name so values never sit in argv. */
-  run(spec: RunContainer, call: Call = {}): Promise<string> {
-    return this.createOrRun(['run', '--detach'], spec, call);
-  }
-
-  /** A container made but not started (files can be copied in first). */
-  create(spec: RunContainer, call: Call = {}): Promise<string> {
-    return this.createOrRun(['create'], spec, call);
+  /**
+   * A container made but not started (another can be made to share it, or files put in, before
+   * it starts); returns its id. The environment is passed by name so values never sit in argv.
+   */
+  async create(spec: ContainerSpec, call: Call = {}): Promise<string> {
+    const args = ['create', '--name', spec.name];
+    for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
+    for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1::${p}`);
+    if (spec.network) args.push('--network', spec.network);
+    for (const a of spec.aliases ?? []) args.push('--network-alias', a);
+    if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);
+    for (const v of spec.volumes ?? []) args.push('--volume', v);
+    for (const v of spec.memoryVolumes ?? []) args.push('--mount', `type=volume,dst=${v},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`);
+    if (spec.volumesFrom) args.push('--volumes-from', spec.volumesFrom);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(spec.env ?? {})) {
+      args.push('--env', k);
+      env[k] = v;
+    }
+    args.push(spec.image, ...(spec.command ?? []));
+    const r = await this.runner.run(this.engine, args, { ...call, env });
+    return r.stdout.trim();
   }
 
   async start(container: string, call: Call = {}): Promise<void> {
@@ -131,26 +144,6 @@ export class Docker {
       input: call.input,
       allowFailure: call.allowFailure,
     });
-  }
-
-  private async createOrRun(verb: string[], spec: RunContainer, call: Call): Promise<string> {
-    const args = [...verb, '--name', spec.name];
-    for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
-    for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1::${p}`);
-    if (spec.network) args.push('--network', spec.network);
-    for (const a of spec.aliases ?? []) args.push('--network-alias', a);
-    if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);
-    for (const v of spec.volumes ?? []) args.push('--volume', v);
-    for (const v of spec.memoryVolumes ?? []) args.push('--mount', `type=volume,dst=${v},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`);
-    if (spec.volumesFrom) args.push('--volumes-from', spec.volumesFrom);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(spec.env ?? {})) {
-      args.push('--env', k);
-      env[k] = v;
-    }
-    args.push(...(spec.args ?? []), spec.image, ...(spec.command ?? []));
-    const r = await this.runner.run(this.engine, args, { ...call, env });
-    return r.stdout.trim();
   }
 
   /** The host port that a published container port landed on. */
