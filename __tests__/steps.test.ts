@@ -401,6 +401,19 @@ describe('start-container', () => {
     expect(task.log.text()).toContain('postgres: the data stays on disk with podman (its RAM-backed volume is made for docker only)');
   });
 
+  test('the containers are made from the id the image check read, not from the tag another leg may move meanwhile', async () => {
+    const h = harness(ws);
+    const name = h.ctx.identity.container('redis');
+    const id = `sha256:${'5e'.repeat(32)}`;
+    h.runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
+    h.runner.on(['docker', 'start', name], { code: 1, stderr: 'start refused by the test' }); // ends the start once the containers are made
+    const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present', id }];
+    await expect(startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }))).rejects.toThrow('start refused by the test');
+    const made = h.runner.lines().filter((l) => l.startsWith('docker create '));
+    expect(made).toEqual([expect.stringMatching(new RegExp(`^docker create --name ${name}-net .* --entrypoint sleep ${id} 2147483647$`)), expect.stringMatching(new RegExp(`^docker create --name ${name} .* ${id}$`))]);
+    expect(h.runner.lines().join('\n')).not.toContain('redis:7-alpine');
+  });
+
   test('a leftover of this leg holding the name is removed, by the leg\'s labels, and the start tried again', async () => {
     const h = harness(ws);
     const name = h.ctx.identity.container('redis');

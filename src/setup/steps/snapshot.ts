@@ -25,6 +25,8 @@ const PREFIXES = 9;
 
 export interface SnapshotPlan {
   set: MigrationSet;
+  /** The image the key names: the containers are created from this id, not from the tag, which another leg may move meanwhile. */
+  imageId: string;
   key: string;
   keyFor: (files: number) => string;
   /** Relative to the workspace. */
@@ -41,7 +43,7 @@ export async function snapshotPlan(ctx: StepContext, image: { localRef: string; 
   if (!id) return undefined;
   const hashes = prefixHashes(`${SNAPSHOT_FORMAT}\0${id}\0${pg.database}\0${pg.user}`, set);
   const keyFor = (files: number): string => `ds-e2e-setup-pgdata-${platformKey(ctx.platform)}-${files}-${hashes[files - 1]}`;
-  return { set, key: keyFor(hashes.length), keyFor, file: SNAPSHOT_FILE };
+  return { set, imageId: id, key: keyFor(hashes.length), keyFor, file: SNAPSHOT_FILE };
 }
 
 /** The newest snapshot of the folder or of a prefix of it: its archive and how many files it holds. */

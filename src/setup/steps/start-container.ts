@@ -9,7 +9,7 @@
  * and the database starts empty.
  */
 import { roleLabel, startContainer as start, type StartedContainer, type StartOptions } from '../../deps/container.js';
-import { presetFor } from '../../deps/presets.js';
+import { presetFor, type Preset } from '../../deps/presets.js';
 import { setPassword } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
 import { ledgerShows } from '../../migrate/ledger.js';
@@ -22,7 +22,11 @@ export const startContainer: StepAction<'start-container'> = {
   kind: 'start-container',
   async run(input, ctx, task) {
     const image = task.need('pull-image', input.fromPull);
-    const p = presetFor(input.dep, ctx.config, image.localRef, ctx.postgresPassword);
+    const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image, task) : undefined;
+    // Created from the id when it is known, so the containers run the very image that was checked
+    // (and that keys the snapshot), though another leg on this host moves the tag meanwhile.
+    const runImage = plan?.imageId ?? image.id ?? image.localRef;
+    const p = presetFor(input.dep, ctx.config, runImage, ctx.postgresPassword);
     const name = ctx.identity.container(input.dep);
     const inContainer = ctx.reach.kind === 'container' ? ctx.reach : undefined;
     const opts: StartOptions = {
@@ -35,8 +39,7 @@ export const startContainer: StepAction<'start-container'> = {
       signal: task.signal,
       log: task.log,
     };
-    const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image, task) : undefined;
-    const restored = plan && (await fromSnapshot(ctx, plan, opts, image.localRef));
+    const restored = plan && (await fromSnapshot(ctx, plan, p, opts));
     const started = restored?.started ?? (await start(ctx.docker, p, opts));
     const snapshot = restored?.use;
     if (snapshot) task.log.write(`postgres snapshot: ${snapshot.outcome}, key ${snapshot.key}\n`);
@@ -58,14 +61,13 @@ export const startContainer: StepAction<'start-container'> = {
  * (and nothing left running) when it does not hold up. The cache restore runs beside the start
  * of the network holder; on a miss the database starts empty in the same containers.
  */
-async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, opts: StartOptions, localImage: string): Promise<{ started?: StartedContainer; use: SnapshotUse }> {
+async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, p: Preset, opts: StartOptions): Promise<{ started?: StartedContainer; use: SnapshotUse }> {
   const pg = present(ctx.config.postgres, 'postgres');
   const miss = (why?: string): { use: SnapshotUse } => ({ use: { outcome: 'miss', key: plan.key, newFiles: plan.set.migrations.length, file: plan.file, ...(why ? { why } : {}) } });
   const restoring = restoreSnapshot(ctx, plan).catch((err: unknown) => {
     ctx.services.logger.warn(`postgres snapshot could not be restored, starting empty: ${errorMessage(err)}`);
     return undefined;
   });
-  const p = presetFor('postgres', ctx.config, localImage, ctx.postgresPassword);
   let started: StartedContainer | undefined;
   try {
     started = await start(ctx.docker, p, {
