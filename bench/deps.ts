@@ -7,10 +7,11 @@
  * the second line shows what is left of our own overhead. Then the no-cluster example with its
  * migrations, as before.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { poll } from '../src/core/poll.js';
@@ -57,16 +58,23 @@ async function testcontainers(tmpfs = false): Promise<number> {
   return ms;
 }
 
-/** The floor: docker run, then the same protocol checks, polled every 20 ms. */
+const run = promisify(execFile);
+const docker = async (args: string[]): Promise<string> => (await run('docker', args, { encoding: 'utf8' })).stdout;
+
+/**
+ * The floor: docker run, then the same protocol checks, polled every 20 ms. Every docker call is
+ * asynchronous, so PostgreSQL's and Redis's starts overlap as ours do (a blocking call would run
+ * them one after the other and stall the other's poll).
+ */
 async function raw(i: number, tmpfs = false): Promise<number> {
   const names = [`bench-raw-pg-${process.pid}-${i}`, `bench-raw-redis-${process.pid}-${i}`];
   const started = performance.now();
-  const port = (name: string, p: number) => Number(/:(\d+)\s*$/m.exec(execFileSync('docker', ['port', name, `${p}/tcp`], { encoding: 'utf8' }))?.[1]);
+  const port = async (name: string, p: number) => Number(/:(\d+)\s*$/m.exec(await docker(['port', name, `${p}/tcp`]))?.[1]);
   const runPg = async () => {
     // the same user and database as ours (the defaults, e2e): the image creates the database on first start
     const storage = tmpfs ? ['--tmpfs', `${TMPFS}:rw,mode=1777`, '--env', `PGDATA=${TMPFS_PGDATA}`] : [];
-    execFileSync('docker', ['run', '--detach', '--name', names[0], '--env', 'POSTGRES_PASSWORD=pw', '--env', 'POSTGRES_USER=e2e', '--env', 'POSTGRES_DB=e2e', ...storage, '--publish', '127.0.0.1::5432', PG], { stdio: 'pipe' });
-    const url = `postgres://e2e:pw@127.0.0.1:${port(names[0], 5432)}/e2e`;
+    await docker(['run', '--detach', '--name', names[0], '--env', 'POSTGRES_PASSWORD=pw', '--env', 'POSTGRES_USER=e2e', '--env', 'POSTGRES_DB=e2e', ...storage, '--publish', '127.0.0.1::5432', PG]);
+    const url = `postgres://e2e:pw@127.0.0.1:${await port(names[0], 5432)}/e2e`;
     await poll('raw postgres', async () => {
       const c = new pg.Client({ connectionString: url });
       c.on('error', () => {});
@@ -79,8 +87,8 @@ async function raw(i: number, tmpfs = false): Promise<number> {
     }, { intervalMs: 20, timeoutMs: 60_000 });
   };
   const runRedis = async () => {
-    execFileSync('docker', ['run', '--detach', '--name', names[1], '--publish', '127.0.0.1::6379', REDIS], { stdio: 'pipe' });
-    const url = `redis://127.0.0.1:${port(names[1], 6379)}`;
+    await docker(['run', '--detach', '--name', names[1], '--publish', '127.0.0.1::6379', REDIS]);
+    const url = `redis://127.0.0.1:${await port(names[1], 6379)}`;
     await poll('raw redis', async () => {
       const c = createClient({ url, socket: { reconnectStrategy: false } });
       c.on('error', () => {});
