@@ -10,11 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { RunnerFiles } from '../__tests__/helpers/run.js';
 import { median, report } from './util.js';
 
+/** Runs node on args; a failed run throws, so its times are never reported. */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((done) => {
+  return new Promise((done, fail) => {
     const started = Date.now();
     const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
-    child.on('close', () => done(Date.now() - started));
+    child.on('close', (code) => (code === 0 ? done(Date.now() - started) : fail(new Error(`node ${args.join(' ')} exited with ${code}`))));
   });
 }
 
@@ -36,7 +37,9 @@ export async function benchStartup(): Promise<void> {
     );
     const started = Date.now();
     await run(['dist/main/index.js'], env);
-    times.push(Number(readFileSync(stamp, 'utf8').trim()) - started);
+    const first = readFileSync(stamp, 'utf8').trim();
+    if (!first) throw new Error('the action never called docker: no start-up to measure');
+    times.push(Number(first) - started);
     await run(['dist/post/index.js'], runner.postEnv({}, { PATH: env.PATH, GITHUB_WORKSPACE: env.GITHUB_WORKSPACE }));
     rmSync(runner.dir, { recursive: true, force: true });
     bare.push(await run(['-e', ''], env));
