@@ -80,7 +80,7 @@ const postgres = z
       .enum(['memory', 'disk'])
       .default('memory')
       .describe(
-        "Where the data directory lives. memory: in RAM (a tmpfs volume in docker, an emptyDir of medium Memory in the cluster): nothing of a test database outlives the run, and it starts in about half the time. disk: the image's own place, for data larger than the runner's spare memory.",
+        "Where the data directory lives. memory: in RAM (a tmpfs volume in docker, an emptyDir of medium Memory in the cluster): nothing of a test database outlives the run, and it starts in about half the time. With podman as the engine, a container keeps it on disk. disk: the image's own place (a restored snapshot: a disk volume), for data larger than the runner's spare memory.",
       ),
     migrations: migrations.optional(),
     migrateCommand: z
