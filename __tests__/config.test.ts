@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../src/config/errors.js';
 import { loadConfig } from '../src/config/load.js';
 import { FULL_ENV_FILES, makeWorkspace, type Workspace } from './helpers/workspace.js';
@@ -161,16 +164,14 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
 describe('a bad environment file is refused, naming the field and the file', () => {
   let ws: Workspace;
   let mirror: Server;
-  let mirrorHits = 0;
-  // With a daemon, nothing was started; in the unit tier, with none, nothing could have been.
-  const labelled = (): string => {
-    try {
-      return execFileSync('docker', ['ps', '--all', '--quiet', '--filter', 'label=io.github.ds-e2e-setup.leg'], { encoding: 'utf8', stdio: 'pipe' });
-    } catch {
-      return '(no docker daemon)';
-    }
-  };
-  let before: string;
+    let mirrorHits = 0;
+  // Every tool the action could start anything with, first on the processes' PATH: each notes
+  // its call, so "nothing started" is seen whether or not this machine has a daemon.
+  const tools = mkdtempSync(join(tmpdir(), 'config-test-tools-'));
+  const calls = join(tools, 'calls.log');
+  const path = `${tools}:${process.env.PATH}`;
+  const called = (): string => readFileSync(calls, 'utf8');
+
 
   beforeAll(async () => {
     ws = makeWorkspace();
@@ -178,10 +179,12 @@ describe('a bad environment file is refused, naming the field and the file', () 
       mirrorHits++;
       res.end();
     });
-    await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
-    before = labelled();
+        await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
+    writeFileSync(calls, '');
+    for (const tool of ['docker', 'podman', 'kind', 'kubectl', 'helm']) writeFileSync(join(tools, tool), `#!/bin/sh\necho "${tool} $*" >> "${calls}"\nexit 127\n`, { mode: 0o755 });
   });
   afterAll(async () => {
+    rmSync(tools, { recursive: true, force: true });
     ws.remove();
     await new Promise((r) => mirror.close(r));
   });
@@ -206,8 +209,8 @@ describe('a bad environment file is refused, naming the field and the file', () 
     const runner = new RunnerFiles();
     const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/{version}/{os}/{arch}`;
     const [cli, action] = await Promise.all([
-      runCli(['validate', '-c', file], { cwd: ws.dir }),
-      runAction('main', runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir })),
+            runCli(['validate', '-c', file], { cwd: ws.dir, env: { ...process.env, PATH: path } }),
+      runAction('main', runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir, PATH: path })),
     ]);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain(file);
@@ -217,10 +220,10 @@ describe('a bad environment file is refused, naming the field and the file', () 
     expect(action.stdout).toContain(`::error::${file}`);
     const shown = action.stdout.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
     for (const words of bad.expect) expect(shown).toContain(words);
-    // Nothing started: no state for post to clean, no download, no container.
+        // Nothing started: no state for post to clean, no download, no docker, kind, kubectl or helm call.
     expect(runner.saved().leg).toBeUndefined();
     expect(mirrorHits).toBe(0);
-    expect(labelled()).toBe(before);
+    expect(called()).toBe('');
   });
 });
 
