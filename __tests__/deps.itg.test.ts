@@ -7,9 +7,9 @@ import { createClient } from 'redis';
 import { poll } from '../src/core/poll.js';
 import { Docker } from '../src/docker/docker.js';
 import { startContainer } from '../src/deps/container.js';
-import { PG_DATA_MOUNT, postgresPreset } from '../src/deps/presets.js';
+import { postgresPreset } from '../src/deps/presets.js';
 import { ProcessRunner } from '../src/exec/runner.js';
-import { leftovers } from './helpers/docker.js';
+import { leftovers, mountedVolumes } from './helpers/docker.js';
 import { ROOT, RunnerFiles, runAction, runCli } from './helpers/run.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -143,14 +143,6 @@ describe('no-cluster environment, run as a runner runs the action', () => {
     await runPost(leg); // what is already gone is fine
   });
 });
-
-/** The volumes a container mounts at PostgreSQL's data mount (not the image's own), each with the file system its driver mounts. */
-function mountedVolumes(container: string): { name: string; type: string }[] {
-  const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string; Destination: string }[];
-  return mounts
-    .filter((m) => m.Type === 'volume' && m.Destination === PG_DATA_MOUNT)
-    .map((m) => ({ name: m.Name, type: execFileSync('docker', ['volume', 'inspect', '--format', '{{.Options.type}}', m.Name], { encoding: 'utf8' }).trim() }));
-}
 
 describe('where PostgreSQL keeps its data', () => {
   const docker = new Docker(new ProcessRunner());

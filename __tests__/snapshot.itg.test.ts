@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { CacheServer } from './helpers/cache-server.js';
-import { leftovers } from './helpers/docker.js';
+import { PGDATA } from '../src/deps/presets.js';
+import { legVolumes, leftovers, mountedVolumes, volumeExists } from './helpers/docker.js';
 import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -26,7 +27,7 @@ afterAll(async () => {
   ws.remove();
 });
 
-/** One run: main, the schema it hands over, then post (which removes every container). */
+/** One run: main, the schema it hands over, then post (which removes every container, and the volumes they mount). */
 async function run(query: (url: string) => Promise<unknown> = async () => undefined) {
   const runner = new RunnerFiles();
   const env = { GITHUB_WORKSPACE: ws.dir, ...cache.env() };
@@ -34,9 +35,11 @@ async function run(query: (url: string) => Promise<unknown> = async () => undefi
   const url = runner.outputs()['postgres-url'];
   const seen = main.code === 0 ? await query(url) : undefined;
   const labels = JSON.parse(runner.saved().leg).labels as Record<string, string>;
+  const volumes = legVolumes(labels);
   expect((await runAction('post', runner.postEnv({}, env))).code).toBe(0);
   expect(leftovers(labels).containers).toEqual([]);
-  return { main, url, seen, summary: readFileSync(runner.summary, 'utf8') };
+  expect(volumes.filter(volumeExists)).toEqual([]);
+  return { main, url, seen, volumes, summary: readFileSync(runner.summary, 'utf8') };
 }
 
 async function schema(url: string) {
@@ -97,23 +100,28 @@ describe('snapshots of the migrated database', () => {
     expect(r.main.stdout).toContain('postgres snapshot: prefix');
     expect(r.main.stdout).toContain('1 applied, 3 already applied');
     expect((r.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
-    expect(r.summary).toContain('prefix hit (1 new file)');
+        expect(r.summary).toContain('prefix hit (1 new file)');
+    expect(r.volumes).toHaveLength(1); // the data, in RAM, which post removed with its holder
   });
 
   test('storage: disk uses the same snapshots: a hit restores into a volume on disk, and a new file is captured from there', async () => {
     const config = readFileSync(join(ws.dir, 'e2e.yaml'), 'utf8');
     writeFileSync(join(ws.dir, 'e2e.yaml'), config.replace('  user: app\n', '  user: app\n  storage: disk\n'));
-    // the file system PGDATA is on, in the running PostgreSQL (not its holder)
+        // where PGDATA is, and the file system it is on, in the running PostgreSQL; the volumes its holder carries for it
     const dataFs = (url: string) => {
       const names = execFileSync('docker', ['ps', '--filter', 'label=io.github.ds-e2e-setup.env=snap', '--filter', 'label=io.github.ds-e2e-setup.role=postgres', '--format', '{{.Names}}'], { encoding: 'utf8' });
       const pgName = names.split('\n').find((n) => n.endsWith('-postgres')) ?? '';
-      return schema(url).then((s) => ({ ...s, fs: execFileSync('docker', ['exec', pgName, 'sh', '-c', 'stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim() }));
+      const [pgdata, fs] = execFileSync('docker', ['exec', pgName, 'sh', '-c', 'echo "$PGDATA"; stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim().split('\n');
+      return schema(url).then((s) => ({ ...s, pgdata, fs, holderVolumes: mountedVolumes(`${pgName}-net`).map((v) => v.type) }));
     };
     try {
       const hit = await run(dataFs);
       expect(hit.main.code).toBe(0);
       expect(hit.main.stdout).toContain('postgres snapshot: hit'); // saved by the run before, in RAM
-      expect((hit.seen as { fs: string; ledger: unknown[] }).fs).not.toBe('tmpfs');
+      const seen = hit.seen as { pgdata: string; fs: string; holderVolumes: string[] };
+      // in the holder's one volume, which its driver mounts on no tmpfs: on disk
+      expect(seen).toMatchObject({ pgdata: PGDATA, holderVolumes: [''] });
+      expect(seen.fs).not.toBe('tmpfs');
       expect((hit.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
       writeFileSync(join(ws.dir, 'migrations/005_disk.sql'), '-- +goose Up\nCREATE TABLE on_disk (id int);\n');
       const more = await run();

@@ -1,5 +1,6 @@
 /** Reads what docker holds for a leg, straight from the daemon. */
 import { execFileSync } from 'node:child_process';
+import { PG_DATA_MOUNT } from '../../src/deps/presets.js';
 
 export function labelled(kind: 'ps' | 'network' | 'volume', labels: Record<string, string>): string[] {
   const filters = Object.entries(labels).flatMap(([k, v]) => ['--filter', `label=${k}=${v}`]);
@@ -9,6 +10,30 @@ export function labelled(kind: 'ps' | 'network' | 'volume', labels: Record<strin
 
 export function leftovers(labels: Record<string, string>): { containers: string[]; networks: string[]; volumes: string[] } {
   return { containers: labelled('ps', labels), networks: labelled('network', labels), volumes: labelled('volume', labels) };
+}
+
+/** The volumes a container mounts at PostgreSQL's data mount (not the image's own), each with the file system its driver mounts ('' for plain disk). */
+export function mountedVolumes(container: string): { name: string; type: string }[] {
+  const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string; Destination: string }[];
+  return mounts
+    .filter((m) => m.Type === 'volume' && m.Destination === PG_DATA_MOUNT)
+        .map((m) => ({ name: m.Name, type: execFileSync('docker', ['volume', 'inspect', '--format', '{{with .Options}}{{or .type ""}}{{end}}', m.Name], { encoding: 'utf8' }).trim() }));
+}
+
+/**
+ * Every volume the leg's containers mount. They are anonymous and carry no label, so a label
+ * filter never finds them: read them while the containers run, and look for them by name after.
+ */
+export function legVolumes(labels: Record<string, string>): string[] {
+  return labelled('ps', labels).flatMap((c) =>
+    (JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', c], { encoding: 'utf8' })) as { Type: string; Name: string }[])
+      .filter((m) => m.Type === 'volume')
+      .map((m) => m.Name),
+  );
+}
+
+export function volumeExists(name: string): boolean {
+  return execFileSync('docker', ['volume', 'ls', '--quiet'], { encoding: 'utf8' }).split('\n').includes(name);
 }
 
 export function imageExists(ref: string): boolean {
