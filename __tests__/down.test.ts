@@ -48,11 +48,12 @@ describe('down', () => {
     const runner = new FakeRunner()
       .on(['docker', 'ps'], { stdout: 'leg-1-postgres\nleg-1-redis\n' })
       .on(['docker', 'network', 'ls'], { stdout: 'leg-1-net\n' })
-      .on(['docker', 'network', 'inspect'], { stdout: 'abc123 ' });
+            .on(['docker', 'network', 'inspect'], { stdout: 'abc123 ' })
+      .on(['docker', 'volume', 'ls'], { stdout: 'leg-1-data\n' });
     const s = services(runner);
     const st = state();
     const r = await down(st, s.services, { failed: false, diagnostics: false });
-    expect(r).toEqual({ diagnostics: [], kept: false, removed: { cluster: 'leg-1', containers: ['leg-1-postgres', 'leg-1-redis'], networks: ['leg-1-net'], volumes: [] } });
+    expect(r).toEqual({ diagnostics: [], kept: false, removed: { cluster: 'leg-1', containers: ['leg-1-postgres', 'leg-1-redis'], networks: ['leg-1-net'], volumes: ['leg-1-data'] } });
     expect(s.paths).toEqual([kindDir]);
     expect(runner.lines()).toEqual([
       `kind delete cluster --name leg-1 --kubeconfig ${st.kubeconfig}`,
@@ -62,9 +63,10 @@ describe('down', () => {
       'docker network inspect --format {{range $id, $c := .Containers}}{{$id}} {{end}} leg-1-net',
       'docker network disconnect --force leg-1-net abc123',
       'docker network rm leg-1-net',
-      `docker volume ls --format {{.Name}} ${filters}`,
+            `docker volume ls --format {{.Name}} ${filters}`,
+      'docker volume rm --force leg-1-data',
     ]);
-    expect(s.said.at(-1)).toBe('removed cluster leg-1, 2 container(s), 1 network(s), 0 volume(s) of leg-1');
+    expect(s.said.at(-1)).toBe('removed cluster leg-1, 2 container(s), 1 network(s), 1 volume(s) of leg-1');
   });
 
   test('cleanup on-success after a failure keeps everything and runs nothing', async () => {
