@@ -352,8 +352,7 @@ describe('load-image and preload-image', () => {
 describe('start-container', () => {
   test('runs the network holder and the container labelled for the leg, publishes the port, and is ready when Redis answers PING', async () => {
     const h = harness(ws);
-    const name = h.ctx.identity.container('redis');
-    h.runner.on(['docker', 'run'], { stdout: 'c0ffee\n' });
+        const name = h.ctx.identity.container('redis');
     h.runner.on(['docker', 'port'], { stdout: `127.0.0.1:${redisPort}\n` });
     const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' }];
     const r = await startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }));

@@ -59,7 +59,7 @@ describe('installing helm (a .tar.gz, as get.helm.sh ships it)', () => {
     expect(tc.findAllVersions('helm', platform.arch)).toEqual([]);
   });
 
-  test('the pinned default is checked against the sha256 from its release notes', async () => {
+  test('the pinned default is checked against the sha256 from its release notes (a platform without a pin fetches the checksum file)', async () => {
     const pinned = HELM_SHA256[DEFAULT_HELM_VERSION][`${platform.os}-${platform.arch}` as 'linux-amd64'];
     const err = (await installHelm({ urlTemplate: mirror.helmUrl }, ctx()).catch((e: Error) => e)) as Error;
     if (pinned) {
