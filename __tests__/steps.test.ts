@@ -95,7 +95,8 @@ beforeAll(async () => {
     'podman.yaml': 'name: pod\ncluster: { provider: podman }\nimages:\n  api: { context: app }\n',
     'podman-pg.yaml': 'name: podpg\ncluster: { provider: podman }\npostgres: { placement: docker }\n',
     'k134.yaml': 'name: k134\ncluster: { kubernetes: 1.34.8 }\n',
-    'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
+        'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1 $POSTGRES_URL"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
+    'plain-fails.yaml': 'name: plainf\npostgres: { migrateCommand: [sh, -c, \'echo "goose: no such table" >&2; exit 2\'] }\n',
   });
   redisPort = await freePort();
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -504,16 +505,19 @@ describe('migrate', () => {
   ];
 
   test('migrateCommand runs on the runner with the runner\'s addresses and POSTGRES_URL set', async () => {
-    const h = harness(ws, 'plain.yaml');
-    const r = await migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }));
-    expect(r).toEqual({ command: ['sh', '-c', 'echo "$1"', 'sh', '127.0.0.1:5999'] });
-    expect(h.runner.calls).toEqual([{ argv: ['sh', '-c', 'echo "$1"', 'sh', '127.0.0.1:5999'], env: { POSTGRES_URL: 'postgres://app:pw@127.0.0.1:5999/app' }, cwd: ws.dir, input: undefined }]);
+        const h = harness(ws, 'plain.yaml');
+    const task = taskWith({ postgres });
+    const r = await migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, task);
+    const argv = ['sh', '-c', 'echo "$1 $POSTGRES_URL"', 'sh', '127.0.0.1:5999'];
+    expect(r).toEqual({ command: argv });
+    expect(h.runner.calls).toEqual([{ argv, env: { POSTGRES_URL: 'postgres://app:pw@127.0.0.1:5999/app' }, cwd: ws.dir, input: undefined }]);
+    // run for real: what it printed, with the URL it was given, is in the task's log
+    expect(task.log.text()).toContain('127.0.0.1:5999 postgres://app:pw@127.0.0.1:5999/app');
   });
 
   test('a failing command fails the step', async () => {
-    const h = harness(ws, 'plain.yaml');
-    h.runner.on(['sh'], { code: 2, stderr: 'goose: no such table' });
-    await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow('exited with code 2');
+        const h = harness(ws, 'plain-fails.yaml');
+    await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow(/exited with code 2:?\s+goose: no such table/);
   });
 
   test('a migrations folder that does not parse is refused when the run is prepared, so no step ever connects', () => {

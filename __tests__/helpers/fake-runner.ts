@@ -1,9 +1,14 @@
 /**
  * A recording CommandRunner for the unit tier: every call's argv, input and environment are
- * kept, and answers are canned by argv prefix (the longest matching prefix wins). A non-zero
- * answer rejects with the same CommandError the real runner throws, unless allowFailure.
+ * kept. The container engine and the cluster tools are answered from canned rules by argv
+ * prefix (the longest matching prefix wins); a non-zero answer rejects with the same
+ * CommandError the real runner throws, unless allowFailure. Any other command (a user's
+ * `migrateCommand` through `sh`) is run for real by the real runner, since it exists here.
  */
-import { CommandError, type CommandRunner, type RunOptions, type RunResult } from '../../src/exec/runner.js';
+import { CommandError, ProcessRunner, type CommandRunner, type RunOptions, type RunResult } from '../../src/exec/runner.js';
+
+/** What the unit tier answers from rules: everything else runs for real. */
+const CANNED = new Set(['docker', 'podman', 'kind', 'kubectl', 'helm']);
 
 export interface RecordedCall {
   argv: string[];
@@ -15,11 +20,13 @@ export interface RecordedCall {
 export type Answer = Partial<RunResult> | ((call: RecordedCall) => Partial<RunResult>);
 
 export class FakeRunner implements CommandRunner {
-  readonly calls: RecordedCall[] = [];
+    readonly calls: RecordedCall[] = [];
   private readonly rules: { prefix: string[]; answer: Answer }[] = [];
+  private readonly real = new ProcessRunner();
 
-  /** Answers every call whose argv starts with `prefix`. */
+  /** Answers every call whose argv starts with `prefix` (for the engine and cluster tools only). */
   on(prefix: string[], answer: Answer): this {
+    if (!CANNED.has(prefix[0])) throw new Error(`${prefix[0]} exists here: run it for real instead of answering for it`);
     this.rules.push({ prefix, answer });
     return this;
   }
@@ -28,6 +35,7 @@ export class FakeRunner implements CommandRunner {
     opts.signal?.throwIfAborted();
     const call: RecordedCall = { argv: [cmd, ...args], input: opts.input?.toString(), env: opts.env, cwd: opts.cwd };
     this.calls.push(call);
+    if (!CANNED.has(cmd)) return this.real.run(cmd, args, opts);
     opts.log?.write(`$ ${call.argv.join(' ')}\n`);
     const rule = this.rules
       .filter((r) => r.prefix.every((p, i) => call.argv[i] === p))
