@@ -93,7 +93,7 @@ describe('dependency images through the cache', () => {
 
   // docker load prints docker.io names short (`e2e-fq/redis:7`); podman writes them out. Neither
   // may turn a restore into a pull: here no pull could succeed, so only the cache can answer.
-  test('a docker.io reference is restored from the cache, whatever name loading prints', async () => {
+  test('a docker.io reference is restored from the cache and found by its own name, not by the short name docker load prints', async () => {
     const fq = 'docker.io/e2e-fq/redis:7';
     const docker = new Docker(new ProcessRunner());
     // in this process, as a runner sets it: the cache service's variables, the workspace as the working folder

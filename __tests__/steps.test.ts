@@ -30,6 +30,7 @@ import { startContainer } from '../src/setup/steps/start-container.js';
 import { startInCluster } from '../src/setup/steps/start-in-cluster.js';
 import { DEFAULT_KIND_VERSION, KIND_RELEASES } from '../src/tools/releases.js';
 import { currentPlatform } from '../src/tools/platform.js';
+import { Mirror } from './helpers/mirror.js';
 import { harness, taskWith, toolCacheHolding } from './helpers/step-harness.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -131,14 +132,24 @@ describe('install-tool', () => {
     const dir = await toolCacheHolding('kubectl', 'v1.34.8');
     const h = harness(ws, 'k134.yaml');
     expect(h.ctx.config.cluster).toMatchObject({ kubernetes: 'v1.34.8', nodeImage: KIND_RELEASES[DEFAULT_KIND_VERSION].nodeImages['v1.34.8'] });
-    expect(await installTool.run({ kind: 'install-tool', tool: 'kubectl' }, h.ctx, taskWith())).toEqual({ tool: 'kubectl', version: 'v1.34.8', dir, cached: true });
+        expect(await installTool.run({ kind: 'install-tool', tool: 'kubectl' }, h.ctx, taskWith())).toEqual({ tool: 'kubectl', version: 'v1.34.8', dir, cached: true });
+    // kubectl-version set: that one, whatever the node runs
+    const pinned = await toolCacheHolding('kubectl', 'v1.33.4');
+    const ctx = { ...h.ctx, options: { ...h.ctx.options, kubectlVersion: 'v1.33.4' } };
+    expect(await installTool.run({ kind: 'install-tool', tool: 'kubectl' }, ctx, taskWith())).toEqual({ tool: 'kubectl', version: 'v1.33.4', dir: pinned, cached: true });
   });
 
   test('a kind-version that is not a version is refused by name, before any download', async () => {
-    const h = harness(ws);
-    const ctx = { ...h.ctx, options: { ...h.ctx.options, kindVersion: 'latest' } };
-    await expect(installTool.run({ kind: 'install-tool', tool: 'kind' }, ctx, taskWith())).rejects.toThrow('kind-version: expected a version such as v0.32.0, got "latest"');
-    expect(h.paths).toEqual([]);
+        const h = harness(ws);
+    const mirror = await new Mirror().start();
+    try {
+      const ctx = { ...h.ctx, options: { ...h.ctx.options, kindVersion: 'latest', kindUrl: mirror.kindUrl } };
+      await expect(installTool.run({ kind: 'install-tool', tool: 'kind' }, ctx, taskWith())).rejects.toThrow('kind-version: expected a version such as v0.32.0, got "latest"');
+      expect(mirror.requests).toEqual([]);
+      expect(h.paths).toEqual([]);
+    } finally {
+      await mirror.stop();
+    }
   });
 });
 
