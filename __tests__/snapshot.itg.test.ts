@@ -170,7 +170,14 @@ describe('snapshots of the migrated database', () => {
     for (const e of cache.entries) if (e.key.startsWith('ds-e2e-setup-pgdata-') && e.data) e.data = entry;
     const r = await run();
     expect(r.main.code).toBe(0);
-    expect(r.main.stdout).toMatch(/::warning::postgres snapshot ds-e2e-setup-pgdata-\S+ was not used, starting empty/);
+        expect(r.main.stdout).toMatch(/::warning::postgres snapshot ds-e2e-setup-pgdata-\S+ was not used, starting empty/);
+    // the snapshot's holder and database are removed, then the cold path makes its own
+    const removed = r.main.stdout.search(/\$ docker rm --force --volumes (\S+-postgres(-net)? ?){2}\n/);
+    const made = [...r.main.stdout.matchAll(/\$ docker create --name \S+-postgres-net /g)].map((m) => m.index);
+    expect(removed).toBeGreaterThan(-1);
+    expect(made).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(made[0]).toBeLessThan(removed);
+    expect(made[1]).toBeGreaterThan(removed);
     expect(r.main.stdout).toContain('postgres snapshot: miss');
     expect(r.main.stdout).toContain('4 applied, 0 already applied');
   });

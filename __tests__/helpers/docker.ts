@@ -25,11 +25,12 @@ export function mountedVolumes(container: string): { name: string; type: string 
  * filter never finds them: read them while the containers run, and look for them by name after.
  */
 export function legVolumes(labels: Record<string, string>): string[] {
-  return labelled('ps', labels).flatMap((c) =>
+  const names = labelled('ps', labels).flatMap((c) =>
     (JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', c], { encoding: 'utf8' })) as { Type: string; Name: string }[])
-      .filter((m) => m.Type === 'volume')
+            .filter((m) => m.Type === 'volume')
       .map((m) => m.Name),
   );
+  return [...new Set(names)]; // a holder's volume is mounted by the database too
 }
 
 export function volumeExists(name: string): boolean {

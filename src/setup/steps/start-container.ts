@@ -108,6 +108,7 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, p: Preset, opt
 /** A snapshot that did not hold up: warned about, its containers removed, so the cold path starts clean. */
 async function dropSnapshot(ctx: StepContext, opts: StartOptions, key: string, err: unknown, miss: (why?: string) => { use: SnapshotUse }): Promise<{ use: SnapshotUse }> {
   ctx.services.logger.warn(`postgres snapshot ${key} was not used, starting empty: ${errorMessage(err)}`);
-  await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }));
+    const call = { signal: opts.signal, log: opts.log }; // in the task's log: what was removed before the cold path
+  await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }, call), call);
   return miss(errorMessage(err).split('\n')[0]);
 }
