@@ -418,8 +418,10 @@ describe('start-container', () => {
     const id = `sha256:${'5e'.repeat(32)}`;
     h.runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
     h.runner.on(['docker', 'start', name], { code: 1, stderr: 'start refused by the test' }); // ends the start once the containers are made
-    const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present', id }];
-    await expect(startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }))).rejects.toThrow('start refused by the test');
+        const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present', id }];
+    const task = taskWith({ 'pull:redis': pulled });
+    await expect(startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, task)).rejects.toThrow('start refused by the test');
+    expect(task.log.text()).toContain(`redis: redis:7-alpine is ${id}\n`); // the log still names the image
     const made = h.runner.lines().filter((l) => l.startsWith('docker create '));
     expect(made).toEqual([expect.stringMatching(new RegExp(`^docker create --name ${name}-net .* --entrypoint sleep ${id} 2147483647$`)), expect.stringMatching(new RegExp(`^docker create --name ${name} .* ${id}$`))]);
     expect(h.runner.lines().join('\n')).not.toContain('redis:7-alpine');

@@ -25,7 +25,8 @@ export const startContainer: StepAction<'start-container'> = {
     const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image, task) : undefined;
     // Created from the id when it is known, so the containers run the very image that was checked
     // (and that keys the snapshot), though another leg on this host moves the tag meanwhile.
-    const runImage = plan?.imageId ?? image.id ?? image.localRef;
+        const runImage = plan?.imageId ?? image.id ?? image.localRef;
+    if (runImage !== image.localRef) task.log.write(`${input.dep}: ${image.localRef} is ${runImage}\n`); // the name behind the id in the lines below
     const p = presetFor(input.dep, ctx.config, runImage, ctx.postgresPassword);
     const name = ctx.identity.container(input.dep);
     const inContainer = ctx.reach.kind === 'container' ? ctx.reach : undefined;
