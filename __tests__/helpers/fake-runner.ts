@@ -2,13 +2,15 @@
  * A recording CommandRunner for the unit tier: every call's argv, input and environment are
  * kept. The container engine and the cluster tools are answered from canned rules by argv
  * prefix (the longest matching prefix wins); a non-zero answer rejects with the same
- * CommandError the real runner throws, unless allowFailure. Any other command (a user's
- * `migrateCommand` through `sh`) is run for real by the real runner, since it exists here.
+  * CommandError the real runner throws, unless allowFailure. `sh` (a user's `migrateCommand`)
+ * is run for real by the real runner, since it exists here; any other command is refused, so
+ * that nothing (`sudo sysctl`, say) changes this host by way of a unit test.
  */
 import { CommandError, ProcessRunner, type CommandRunner, type RunOptions, type RunResult } from '../../src/exec/runner.js';
 
-/** What the unit tier answers from rules: everything else runs for real. */
+/** What the unit tier answers from rules, and what it runs for real. */
 const CANNED = new Set(['docker', 'podman', 'kind', 'kubectl', 'helm']);
+const REAL = new Set(['sh']);
 
 export interface RecordedCall {
   argv: string[];
@@ -20,13 +22,13 @@ export interface RecordedCall {
 export type Answer = Partial<RunResult> | ((call: RecordedCall) => Partial<RunResult>);
 
 export class FakeRunner implements CommandRunner {
-    readonly calls: RecordedCall[] = [];
+  readonly calls: RecordedCall[] = [];
   private readonly rules: { prefix: string[]; answer: Answer }[] = [];
   private readonly real = new ProcessRunner();
 
   /** Answers every call whose argv starts with `prefix` (for the engine and cluster tools only). */
   on(prefix: string[], answer: Answer): this {
-    if (!CANNED.has(prefix[0])) throw new Error(`${prefix[0]} exists here: run it for real instead of answering for it`);
+    if (!CANNED.has(prefix[0])) throw new Error(`${prefix[0]} is not answered for: only ${[...CANNED].join(', ')} are`);
     this.rules.push({ prefix, answer });
     return this;
   }
@@ -35,7 +37,8 @@ export class FakeRunner implements CommandRunner {
     opts.signal?.throwIfAborted();
     const call: RecordedCall = { argv: [cmd, ...args], input: opts.input?.toString(), env: opts.env, cwd: opts.cwd };
     this.calls.push(call);
-    if (!CANNED.has(cmd)) return this.real.run(cmd, args, opts);
+    if (REAL.has(cmd)) return this.real.run(cmd, args, opts);
+    if (!CANNED.has(cmd)) throw new Error(`the recording runner neither answers nor runs ${cmd}: add it to CANNED or REAL`);
     opts.log?.write(`$ ${call.argv.join(' ')}\n`);
     const rule = this.rules
       .filter((r) => r.prefix.every((p, i) => call.argv[i] === p))
