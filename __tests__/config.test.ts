@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,7 +178,7 @@ describe('a bad environment file is refused, naming the field and the file', () 
       mirrorHits++;
       res.end();
     });
-        await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', r));
     writeFileSync(calls, '');
     for (const tool of ['docker', 'podman', 'kind', 'kubectl', 'helm']) writeFileSync(join(tools, tool), `#!/bin/sh\necho "${tool} $*" >> "${calls}"\nexit 127\n`, { mode: 0o755 });
   });
@@ -191,6 +190,7 @@ describe('a bad environment file is refused, naming the field and the file', () 
 
   test.each(BAD)('$case', async (bad) => {
     const file = `bad-${BAD.indexOf(bad)}.yaml`;
+    writeFileSync(calls, ''); // each case on its own: one that starts something fails alone
     ws.write(file, bad.yaml);
     for (const [p, t] of Object.entries(bad.files ?? {})) ws.write(p, t);
 
@@ -209,7 +209,7 @@ describe('a bad environment file is refused, naming the field and the file', () 
     const runner = new RunnerFiles();
     const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/{version}/{os}/{arch}`;
     const [cli, action] = await Promise.all([
-            runCli(['validate', '-c', file], { cwd: ws.dir, env: { ...process.env, PATH: path } }),
+      runCli(['validate', '-c', file], { cwd: ws.dir, env: { ...process.env, PATH: path } }),
       runAction('main', runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir, PATH: path })),
     ]);
     expect(cli.code).not.toBe(0);
@@ -220,7 +220,7 @@ describe('a bad environment file is refused, naming the field and the file', () 
     expect(action.stdout).toContain(`::error::${file}`);
     const shown = action.stdout.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
     for (const words of bad.expect) expect(shown).toContain(words);
-        // Nothing started: no state for post to clean, no download, no docker, kind, kubectl or helm call.
+    // Nothing started: no state for post to clean, no download, no docker, kind, kubectl or helm call.
     expect(runner.saved().leg).toBeUndefined();
     expect(mirrorHits).toBe(0);
     expect(called()).toBe('');

@@ -83,8 +83,6 @@ describe('no-cluster environment, run as a runner runs the action', () => {
     expect(JSON.parse(exported.E2E_ENDPOINTS)).toEqual(JSON.parse(outputs.endpoints));
   });
 
-  
-
   test('the migrations are applied: tables, functions and indexes; no Down section ran', async () => {
     const client = new pg.Client({ connectionString: outputs['postgres-url'] });
     await client.connect();

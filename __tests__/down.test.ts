@@ -48,7 +48,7 @@ describe('down', () => {
     const runner = new FakeRunner()
       .on(['docker', 'ps'], { stdout: 'leg-1-postgres\nleg-1-redis\n' })
       .on(['docker', 'network', 'ls'], { stdout: 'leg-1-net\n' })
-            .on(['docker', 'network', 'inspect'], { stdout: 'abc123 ' })
+      .on(['docker', 'network', 'inspect'], { stdout: 'abc123 ' })
       .on(['docker', 'volume', 'ls'], { stdout: 'leg-1-data\n' });
     const s = services(runner);
     const st = state();

@@ -100,14 +100,14 @@ describe('snapshots of the migrated database', () => {
     expect(r.main.stdout).toContain('postgres snapshot: prefix');
     expect(r.main.stdout).toContain('1 applied, 3 already applied');
     expect((r.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
-        expect(r.summary).toContain('prefix hit (1 new file)');
+    expect(r.summary).toContain('prefix hit (1 new file)');
     expect(r.volumes).toHaveLength(1); // the data, in RAM, which post removed with its holder
   });
 
   test('storage: disk uses the same snapshots: a hit restores into a volume on disk, and a new file is captured from there', async () => {
     const config = readFileSync(join(ws.dir, 'e2e.yaml'), 'utf8');
     writeFileSync(join(ws.dir, 'e2e.yaml'), config.replace('  user: app\n', '  user: app\n  storage: disk\n'));
-        // where PGDATA is, and the file system it is on, in the running PostgreSQL; the volumes its holder carries for it
+    // where PGDATA is, and the file system it is on, in the running PostgreSQL; the volumes its holder carries for it
     const dataFs = (url: string) => {
       const names = execFileSync('docker', ['ps', '--filter', 'label=io.github.ds-e2e-setup.env=snap', '--filter', 'label=io.github.ds-e2e-setup.role=postgres', '--format', '{{.Names}}'], { encoding: 'utf8' });
       const pgName = names.split('\n').find((n) => n.endsWith('-postgres')) ?? '';
@@ -170,7 +170,7 @@ describe('snapshots of the migrated database', () => {
     for (const e of cache.entries) if (e.key.startsWith('ds-e2e-setup-pgdata-') && e.data) e.data = entry;
     const r = await run();
     expect(r.main.code).toBe(0);
-        expect(r.main.stdout).toMatch(/::warning::postgres snapshot ds-e2e-setup-pgdata-\S+ was not used, starting empty/);
+    expect(r.main.stdout).toMatch(/::warning::postgres snapshot ds-e2e-setup-pgdata-\S+ was not used, starting empty/);
     // the snapshot's holder and database are removed, then the cold path makes its own
     const removed = r.main.stdout.search(/\$ docker rm --force --volumes (\S+-postgres(-net)? ?){2}\n/);
     const made = [...r.main.stdout.matchAll(/\$ docker create --name \S+-postgres-net /g)].map((m) => m.index);

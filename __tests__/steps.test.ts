@@ -132,7 +132,7 @@ describe('install-tool', () => {
     const dir = await toolCacheHolding('kubectl', 'v1.34.8');
     const h = harness(ws, 'k134.yaml');
     expect(h.ctx.config.cluster).toMatchObject({ kubernetes: 'v1.34.8', nodeImage: KIND_RELEASES[DEFAULT_KIND_VERSION].nodeImages['v1.34.8'] });
-        expect(await installTool.run({ kind: 'install-tool', tool: 'kubectl' }, h.ctx, taskWith())).toEqual({ tool: 'kubectl', version: 'v1.34.8', dir, cached: true });
+    expect(await installTool.run({ kind: 'install-tool', tool: 'kubectl' }, h.ctx, taskWith())).toEqual({ tool: 'kubectl', version: 'v1.34.8', dir, cached: true });
     // kubectl-version set: that one, whatever the node runs
     const pinned = await toolCacheHolding('kubectl', 'v1.33.4');
     const ctx = { ...h.ctx, options: { ...h.ctx.options, kubectlVersion: 'v1.33.4' } };
@@ -140,7 +140,7 @@ describe('install-tool', () => {
   });
 
   test('a kind-version that is not a version is refused by name, before any download', async () => {
-        const h = harness(ws);
+    const h = harness(ws);
     const mirror = await new Mirror().start();
     try {
       const ctx = { ...h.ctx, options: { ...h.ctx.options, kindVersion: 'latest', kindUrl: mirror.kindUrl } };
@@ -364,7 +364,7 @@ describe('load-image and preload-image', () => {
 describe('start-container', () => {
   test('runs the network holder and the container labelled for the leg, publishes the port, and is ready when Redis answers PING', async () => {
     const h = harness(ws);
-        const name = h.ctx.identity.container('redis');
+    const name = h.ctx.identity.container('redis');
     h.runner.on(['docker', 'port'], { stdout: `127.0.0.1:${redisPort}\n` });
     const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present' }];
     const r = await startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': pulled }));
@@ -418,7 +418,7 @@ describe('start-container', () => {
     const id = `sha256:${'5e'.repeat(32)}`;
     h.runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
     h.runner.on(['docker', 'start', name], { code: 1, stderr: 'start refused by the test' }); // ends the start once the containers are made
-        const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present', id }];
+    const pulled: ['pull-image', unknown] = ['pull-image', { ref: 'redis:7-alpine', localRef: 'redis:7-alpine', source: 'present', id }];
     const task = taskWith({ 'pull:redis': pulled });
     await expect(startContainer.run({ kind: 'start-container', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, task)).rejects.toThrow('start refused by the test');
     expect(task.log.text()).toContain(`redis: redis:7-alpine is ${id}\n`); // the log still names the image
@@ -518,7 +518,7 @@ describe('migrate', () => {
   ];
 
   test('migrateCommand runs on the runner with the runner\'s addresses and POSTGRES_URL set', async () => {
-        const h = harness(ws, 'plain.yaml');
+    const h = harness(ws, 'plain.yaml');
     const task = taskWith({ postgres });
     const r = await migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, task);
     const argv = ['sh', '-c', 'echo "$1 $POSTGRES_URL"', 'sh', '127.0.0.1:5999'];
@@ -529,7 +529,7 @@ describe('migrate', () => {
   });
 
   test('a failing command fails the step', async () => {
-        const h = harness(ws, 'plain-fails.yaml');
+    const h = harness(ws, 'plain-fails.yaml');
     await expect(migrate.run({ kind: 'migrate', fromPostgres: 'postgres' }, h.ctx, taskWith({ postgres }))).rejects.toThrow(/exited with code 2:?\s+goose: no such table/);
   });
 

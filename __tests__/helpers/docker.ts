@@ -17,7 +17,7 @@ export function mountedVolumes(container: string): { name: string; type: string 
   const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string; Destination: string }[];
   return mounts
     .filter((m) => m.Type === 'volume' && m.Destination === PG_DATA_MOUNT)
-        .map((m) => ({ name: m.Name, type: execFileSync('docker', ['volume', 'inspect', '--format', '{{with .Options}}{{or .type ""}}{{end}}', m.Name], { encoding: 'utf8' }).trim() }));
+    .map((m) => ({ name: m.Name, type: execFileSync('docker', ['volume', 'inspect', '--format', '{{with .Options}}{{or .type ""}}{{end}}', m.Name], { encoding: 'utf8' }).trim() }));
 }
 
 /**
@@ -27,7 +27,7 @@ export function mountedVolumes(container: string): { name: string; type: string 
 export function legVolumes(labels: Record<string, string>): string[] {
   const names = labelled('ps', labels).flatMap((c) =>
     (JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', c], { encoding: 'utf8' })) as { Type: string; Name: string }[])
-            .filter((m) => m.Type === 'volume')
+      .filter((m) => m.Type === 'volume')
       .map((m) => m.Name),
   );
   return [...new Set(names)]; // a holder's volume is mounted by the database too

@@ -25,7 +25,7 @@ export const startContainer: StepAction<'start-container'> = {
     const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image, task) : undefined;
     // Created from the id when it is known, so the containers run the very image that was checked
     // (and that keys the snapshot), though another leg on this host moves the tag meanwhile.
-        const runImage = plan?.imageId ?? image.id ?? image.localRef;
+    const runImage = plan?.imageId ?? image.id ?? image.localRef;
     if (runImage !== image.localRef) task.log.write(`${input.dep}: ${image.localRef} is ${runImage}\n`); // the name behind the id in the lines below
     const p = presetFor(input.dep, ctx.config, runImage, ctx.postgresPassword);
     const name = ctx.identity.container(input.dep);
@@ -109,7 +109,7 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, p: Preset, opt
 /** A snapshot that did not hold up: warned about, its containers removed, so the cold path starts clean. */
 async function dropSnapshot(ctx: StepContext, opts: StartOptions, key: string, err: unknown, miss: (why?: string) => { use: SnapshotUse }): Promise<{ use: SnapshotUse }> {
   ctx.services.logger.warn(`postgres snapshot ${key} was not used, starting empty: ${errorMessage(err)}`);
-    const call = { signal: opts.signal, log: opts.log }; // in the task's log: what was removed before the cold path
+  const call = { signal: opts.signal, log: opts.log }; // in the task's log: what was removed before the cold path
   await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }, call), call);
   return miss(errorMessage(err).split('\n')[0]);
 }
