@@ -7,7 +7,7 @@
  * the second line shows what is left of our own overhead. Then the no-cluster example with its
  * migrations, as before.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,9 +100,12 @@ async function raw(i: number, tmpfs = false): Promise<number> {
       }
     }, { intervalMs: 20, timeoutMs: 60_000 });
   };
-  await Promise.all([runPg(), runRedis()]);
+  // both settle before anything is removed: a failed one must not leave the other's container behind
+  const settled = await Promise.allSettled([runPg(), runRedis()]);
   const ms = performance.now() - started;
-  execFileSync('docker', ['rm', '--force', ...names], { stdio: 'pipe' });
+  spawnSync('docker', ['rm', '--force', ...names], { stdio: 'ignore' }); // one that was never made is fine
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return ms;
 }
 
