@@ -71,22 +71,24 @@ export async function benchWarm(): Promise<void> {
   for (const storage of ['memory', 'disk'] as const) await warmOn(storage, PG);
   const registry = await new Registry().start();
   const copy = `ds-e2e-bench/warm-postgres:${process.pid}`;
-  let ref: string | undefined;
+  const ref = `${registry.host}/bench/warm-postgres:15`; // what Registry.push tags, named here so a failed push leaves no tag
+  const gone = () => {
+    for (const r of [copy, ref]) spawnSync('docker', ['image', 'rm', '--force', r], { stdio: 'ignore' }); // absent is fine
+    // still there (a container of a failed run holding it) would make the next run find it present
+    if (spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' }).status === 0) throw new Error(`${ref} could not be removed: the run would not start as on a new runner`);
+  };
   try {
     await independentCopy(PG, copy);
-    ref = registry.push(copy, 'bench/warm-postgres:15');
-    const pushed = ref;
-    const gone = () => removeImages([copy, pushed]);
+    registry.push(copy, 'bench/warm-postgres:15');
     gone(); // only the registry has it now
-    for (const storage of ['memory', 'disk'] as const) await warmOn(storage, pushed, gone);
+    for (const storage of ['memory', 'disk'] as const) await warmOn(storage, ref, gone);
   } finally {
-    removeImages([copy, ...(ref ? [ref] : [])]);
-    await registry.stop();
+    try {
+      gone();
+    } finally {
+      await registry.stop();
+    }
   }
-}
-
-function removeImages(refs: string[]): void {
-  for (const ref of refs) spawnSync('docker', ['image', 'rm', '--force', ref], { stdio: 'ignore' }); // absent is fine
 }
 
 /**
@@ -96,15 +98,21 @@ function removeImages(refs: string[]): void {
  */
 async function independentCopy(image: string, tag: string): Promise<void> {
   const name = `ds-e2e-bench-copy-${process.pid}`;
-  execFileSync('docker', ['run', '--name', name, '--user', '0', '--entrypoint', 'sh', image, '-c', `echo ${name}-${Date.now()} > /etc/ds-e2e-bench-copy`], { stdio: 'ignore' });
   try {
+    execFileSync('docker', ['run', '--name', name, '--user', '0', '--entrypoint', 'sh', image, '-c', `echo ${name}-${Date.now()} > /etc/ds-e2e-bench-copy`], { stdio: 'ignore' });
     const config = JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config}}', image], { encoding: 'utf8' })) as {
       User?: string; Env?: string[]; Entrypoint?: string[]; Cmd?: string[]; ExposedPorts?: Record<string, unknown>;
+      WorkingDir?: string; StopSignal?: string; Volumes?: Record<string, unknown>; Labels?: Record<string, string>;
     };
+    // every part of the config a Dockerfile can set, so the copy starts as the image does
     const changes = [
       ...(config.Env ?? []).map((e) => `ENV ${e}`),
       ...(config.User ? [`USER ${config.User}`] : []),
+      ...(config.WorkingDir ? [`WORKDIR ${config.WorkingDir}`] : []),
+      ...(config.StopSignal ? [`STOPSIGNAL ${config.StopSignal}`] : []),
       ...Object.keys(config.ExposedPorts ?? {}).map((p) => `EXPOSE ${p}`),
+      ...Object.keys(config.Volumes ?? {}).map((v) => `VOLUME ${JSON.stringify([v])}`),
+      ...Object.entries(config.Labels ?? {}).map(([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`),
       ...(config.Entrypoint ? [`ENTRYPOINT ${JSON.stringify(config.Entrypoint)}`] : []),
       ...(config.Cmd ? [`CMD ${JSON.stringify(config.Cmd)}`] : []),
     ];
@@ -126,22 +134,30 @@ async function warmOn(storage: 'memory' | 'disk', image: string, fresh?: () => v
   const ws = makeWorkspace({ 'e2e.yaml': `name: warm\npostgres:\n  image: ${image}\n  database: app\n  user: app\n  storage: ${storage}\n  migrations: migrations\n` });
   mkdirSync(join(ws.dir, 'migrations'));
   for (let i = 1; i <= 50; i++) writeFileSync(join(ws.dir, 'migrations', `${String(i).padStart(3, '0')}_step.sql`), file(i));
-    const run = async (): Promise<{ ms: number; imageMs: number; schema: string; out: string }> => {
-    fresh?.();
-    const runner = new RunnerFiles();
-    const env = { GITHUB_WORKSPACE: ws.dir, ...cache.env() };
+  type Run = { ms: number; imageMs: number; schema: string; out: string };
+  const measure = async (runner: RunnerFiles, env: NodeJS.ProcessEnv): Promise<Run> => {
     const started = Date.now();
     const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml' }, env));
     if (main.code !== 0) throw new Error(`warm bench run failed:\n${main.stdout.slice(-2000)}`);
     const outputs = runner.outputs();
-        const timings = JSON.parse(outputs.timings) as { task: string; start: string; end: string }[];
+    const timings = JSON.parse(outputs.timings) as { task: string; start: string; end: string }[];
     const migrated = timings.find((t) => t.task === 'migrate');
     const ms = Date.parse(migrated?.end ?? '') - started;
     const pulled = timings.find((t) => t.task === 'pull:postgres');
     const imageMs = Date.parse(pulled?.end ?? '') - Date.parse(pulled?.start ?? '');
-    const s = await schema(outputs['postgres-url']);
-    await runAction('post', runner.postEnv({}, env)); // every container goes, as on a new runner
-        return { ms, imageMs, schema: s, out: main.stdout };
+    return { ms, imageMs, schema: await schema(outputs['postgres-url']), out: main.stdout };
+  };
+  const run = async (): Promise<Run> => {
+    fresh?.();
+    const runner = new RunnerFiles();
+    const env = { GITHUB_WORKSPACE: ws.dir, ...cache.env() };
+    const measured = await measure(runner, env).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    // every container goes, as on a new runner, and after a failed run too
+    const post = await runAction('post', runner.postEnv({}, env));
+    rmSync(runner.dir, { recursive: true, force: true });
+    if (measured instanceof Error) throw measured;
+    if (post.code !== 0) throw new Error(`warm bench post failed:\n${post.stdout.slice(-2000)}`);
+    return measured;
   };
   try {
     const cold = await run();
@@ -151,8 +167,11 @@ async function warmOn(storage: 'memory' | 'disk', image: string, fresh?: () => v
     const same = warm.schema === cold.schema;
     const hit = warm.out.includes('postgres snapshot: hit');
     const prefix = more.out.includes('postgres snapshot: prefix') && more.schema.includes('"t51"');
-        // as on a new runner: how each run made the image present (pulled, restored from the cache), and how long that took
+    // as on a new runner: how each run made the image present (pulled, restored from the cache), and how long that took
     const image: Record<string, string> = fresh ? { cold_image: `${source(cold.out)} ${cold.imageMs}`, warm_image: `${source(warm.out)} ${warm.imageMs}` } : {};
+    // on a new runner the cold run must have pulled the image and the warm ones restored it, else it was no new runner
+    const newRunner = !fresh || (source(cold.out) === 'pulled' && source(warm.out) === 'cache' && source(more.out) === 'cache');
+    if (!newRunner) throw new Error(`warm bench (${label}): the image was not fetched as on a new runner: ${source(cold.out)}, ${source(warm.out)}, ${source(more.out)}`);
     report(`warm (${label}): snapshot hit`, { cold_ms: cold.ms, warm_ms: warm.ms, 'warm/cold': warm.ms / cold.ms, hit: String(hit), same_schema: String(same), ...image }, { ok: hit && same && warm.ms <= 0.3 * cold.ms, text: 'a hit, the same schema, warm <= 0.3 x cold' });
     report(`warm (${label}): new file`, { cold_ms: cold.ms, new_file_ms: more.ms, 'new_file/cold': more.ms / cold.ms, prefix_hit: String(prefix) }, { ok: prefix && more.ms <= 0.4 * cold.ms, text: 'a prefix hit that made t51, one new file <= 0.4 x cold' });
   } finally {
