@@ -2,8 +2,9 @@
   * Applying a generated goose folder (200 files, 2,000 statements, some of them StatementBegin
  * blocks) to a real PostgreSQL, beside psql applying the same Up SQL as one script per file (each
  * wrapped in BEGIN/COMMIT, as goose runs a file), alternated, three runs each, each on a fresh
- * database. Both reach the server over TCP through the published port: psql from the host when
- * it is installed (else from inside the container, which adds a `docker exec` to its time).
+ * database. With psql installed on the host, both reach the server over TCP through the
+ * published port; without it, psql runs inside the container over its socket, with a
+ * `docker exec` added to its time (the report says which).
  * Target: ours <= 1.3 x psql, sending exactly the statements psql runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -56,7 +57,7 @@ export async function benchMigrate(): Promise<void> {
     const name = `${String(i).padStart(5, '0')}_step.sql`;
     writeFileSync(join(gooseDir, name), f.goose);
     writeFileSync(join(psqlDir, name), f.up);
-        statements.push(...f.statements);
+    statements.push(...f.statements);
   }
   const set = readMigrationSet({ path: gooseDir });
     const sent = set.migrations.flatMap((m) => m.sections[0].map((s) => s.sql.trim().replace(/;$/, '')));
@@ -68,7 +69,7 @@ export async function benchMigrate(): Promise<void> {
   const preset = postgresPreset({ image: 'ds-e2e-test/postgres:15', user: 'app', database: 'app', password: 'pw-bench-migrate' });
   const admin = (await startContainer(docker, preset, { name, labels, readyTimeoutMs: 60_000 })).url;
   try {
-        if (!hostPsql) execFileSync('docker', ['cp', psqlDir, `${name}:/tmp/psql`]);
+    if (!hostPsql) execFileSync('docker', ['cp', psqlDir, `${name}:/tmp/psql`]);
     const scripts = set.migrations.map((m) => ['-f', hostPsql ? join(psqlDir, m.file) : `/tmp/psql/${m.file}`]).flat();
     const at = new URL(admin);
     let n = 0;
@@ -76,7 +77,7 @@ export async function benchMigrate(): Promise<void> {
       const db = `b${++n}`;
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
-            await c.query(`CREATE DATABASE ${db}`);
+      await c.query(`CREATE DATABASE ${db}`);
       await c.end();
       return db;
     };
@@ -88,7 +89,7 @@ export async function benchMigrate(): Promise<void> {
       url.pathname = `/${a}`;
       ours.push((await timeIt(() => applyMigrations(url.toString(), set))).ms);
       const b = await fresh();
-            const args = ['--quiet', '-v', 'ON_ERROR_STOP=1', '-U', 'app', '-d', b, ...scripts];
+      const args = ['--quiet', '-v', 'ON_ERROR_STOP=1', '-U', 'app', '-d', b, ...scripts];
       psql.push(
         (
           await timeIt(async () =>
@@ -101,7 +102,7 @@ export async function benchMigrate(): Promise<void> {
     }
     const o = median(ours);
     const p = median(psql);
-        report('migrate goose folder', { files: FILES, statements: sent.length, ours_ms: o, psql_ms: p, 'ours/psql': o / p, psql: hostPsql ? 'host, TCP' : 'docker exec' }, { ok: o <= 1.3 * p && same, text: 'ours <= 1.3 x psql, the same statements' });
+    report('migrate goose folder', { files: FILES, statements: sent.length, ours_ms: o, psql_ms: p, 'ours/psql': o / p, psql: hostPsql ? 'host, TCP' : 'docker exec' }, { ok: o <= 1.3 * p && same, text: 'ours <= 1.3 x psql, the same statements' });
   } finally {
     await docker.removeContainers(await docker.containers(labels));
     rmSync(dir, { recursive: true, force: true });
