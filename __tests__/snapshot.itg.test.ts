@@ -112,7 +112,8 @@ describe('snapshots of the migrated database', () => {
       const names = execFileSync('docker', ['ps', '--filter', 'label=io.github.ds-e2e-setup.env=snap', '--filter', 'label=io.github.ds-e2e-setup.role=postgres', '--format', '{{.Names}}'], { encoding: 'utf8' });
       const pgName = names.split('\n').find((n) => n.endsWith('-postgres')) ?? '';
       const [pgdata, fs] = execFileSync('docker', ['exec', pgName, 'sh', '-c', 'echo "$PGDATA"; stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim().split('\n');
-      return schema(url).then((s) => ({ ...s, pgdata, fs, holderVolumes: mountedVolumes(`${pgName}-net`).map((v) => v.type) }));
+      const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', pgName], { encoding: 'utf8' }).trim();
+      return schema(url).then((s) => ({ ...s, pgdata, fs, image, holderVolumes: mountedVolumes(`${pgName}-net`).map((v) => v.type) }));
     };
     try {
       const hit = await run(dataFs);
@@ -121,6 +122,8 @@ describe('snapshots of the migrated database', () => {
       const seen = hit.seen as { pgdata: string; fs: string; holderVolumes: string[] };
       // in the holder's one volume, which its driver mounts on no tmpfs: on disk
       expect(seen).toMatchObject({ pgdata: PGDATA, holderVolumes: [''] });
+      // made from the image the key names, by its id
+      expect((hit.seen as { image: string }).image).toBe(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'ds-e2e-test/postgres:15'], { encoding: 'utf8' }).trim());
       expect(seen.fs).not.toBe('tmpfs');
       expect((hit.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
       writeFileSync(join(ws.dir, 'migrations/005_disk.sql'), '-- +goose Up\nCREATE TABLE on_disk (id int);\n');
