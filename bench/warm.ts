@@ -72,8 +72,11 @@ export async function benchWarm(): Promise<void> {
   const registry = await new Registry().start();
   const copy = `ds-e2e-bench/warm-postgres:${process.pid}`;
   const ref = `${registry.host}/bench/warm-postgres:15`; // what Registry.push tags, named here so a failed push leaves no tag
-  const gone = () => {
+  const remove = () => {
     for (const r of [copy, ref]) spawnSync('docker', ['image', 'rm', '--force', r], { stdio: 'ignore' }); // absent is fine
+  };
+  const gone = () => {
+    remove();
     // still there (a container of a failed run holding it) would make the next run find it present
     if (spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' }).status === 0) throw new Error(`${ref} could not be removed: the run would not start as on a new runner`);
   };
@@ -83,11 +86,8 @@ export async function benchWarm(): Promise<void> {
     gone(); // only the registry has it now
     for (const storage of ['memory', 'disk'] as const) await warmOn(storage, ref, gone);
   } finally {
-    try {
-      gone();
-    } finally {
-      await registry.stop();
-    }
+    remove();
+    await registry.stop();
   }
 }
 
