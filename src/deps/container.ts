@@ -18,6 +18,8 @@ import { NotReadyError, waitUntilReady } from './readiness.js';
 
 /** Tells this leg's PostgreSQL from its Redis among the containers that carry its labels. */
 export const roleLabel = `${LABEL_PREFIX}.role`;
+/** The name of the image a container was made from by its id, for whoever reads its inspect output. */
+export const imageLabel = `${LABEL_PREFIX}.image`;
 
 export interface StartedContainer {
   container: string;
@@ -38,6 +40,8 @@ export interface StartOptions {
   /** How the runner reaches the container, given its published host port. Default: 127.0.0.1 and that port. */
   via?: (hostPort: number) => { host: string; port: number };
   labels: Record<string, string>;
+  /** The image's name, when `preset.image` is its id: kept as a label, never used to find the containers. */
+  imageName?: string;
   readyTimeoutMs: number;
   /**
    * Where a dependency that keeps data (`preset.data`) keeps it. memory: in a RAM-backed volume of
@@ -72,6 +76,7 @@ export interface Restore {
 export async function startContainer(docker: Docker, preset: Preset, opts: StartOptions): Promise<StartedContainer> {
   const call = { signal: opts.signal, log: opts.log };
   const labels = { ...opts.labels, [roleLabel]: preset.role };
+  const createLabels = opts.imageName ? { ...labels, [imageLabel]: opts.imageName } : labels;
   const holder = `${opts.name}-net`;
   const data = preset.data;
   const memory = data && opts.storage === 'memory' ? [data.mount] : undefined;
@@ -79,7 +84,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
   const holderSpec = {
     name: holder,
     image: preset.image,
-    labels,
+    labels: createLabels,
     publish: [preset.port],
     network: opts.network,
     // under act the job reaches the dependency by its own name
@@ -111,7 +116,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
       {
         name: opts.name,
         image: preset.image,
-        labels,
+        labels: createLabels,
         env: { ...preset.env, ...placed?.env },
         network: `container:${holder}`,
         volumesFrom: placed ? holder : undefined,

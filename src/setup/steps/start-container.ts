@@ -33,6 +33,7 @@ export const startContainer: StepAction<'start-container'> = {
     const opts: StartOptions = {
       name,
       labels: ctx.identity.labels,
+      imageName: runImage !== image.localRef ? image.localRef : undefined,
       readyTimeoutMs: ctx.readyTimeoutMs,
       storage: input.dep === 'postgres' ? postgresStorage(ctx, task.log) : undefined,
       network: inContainer?.network,
