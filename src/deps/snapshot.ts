@@ -25,26 +25,20 @@ export const captureFolder = (storage: 'memory' | 'disk'): string => (storage ==
  */
 export async function captureSnapshot(docker: Docker, container: string, user: string, database: string, file: string, work: string, call: Call = {}): Promise<void> {
   const packed = `${work}.tar`;
+  const copy = `${work}/${FOLDER}`;
   // as the image's postgres user, so the files keep the owner the server needs
   const as = { ...call, user: 'postgres' };
   try {
     await docker.exec(container, ['rm', '-rf', work, packed], as);
-    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', `${work}/${FOLDER}`, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
+    await docker.exec(container, ['pg_basebackup', '--username', user, '--pgdata', copy, '--wal-method', 'fetch', '--checkpoint', 'fast'], as);
     // VACUUM FULL rewrites pg_authid without the old row version, and with full_page_writes off the
     // WAL holds no image of the page it was on: no byte of the old verifier is left. wal_recycle
     // (PostgreSQL 12+) off drops the segment a checkpoint would keep for reuse.
-    const single = (extra: string[]) =>
-      docker.exec(container, ['postgres', '--single', '-D', `${work}/${FOLDER}`, '-c', 'listen_addresses=', '-c', 'full_page_writes=off', ...extra, database], {
-        ...as,
-        input: `ALTER ROLE "${user}" PASSWORD NULL;\nVACUUM FULL pg_authid;\n`,
-        allowFailure: true,
-      });
-    let r = await single(['-c', 'wal_recycle=off']);
-    if (r.code !== 0 && /unrecognized configuration parameter "wal_recycle"/.test(r.stderr)) r = await single([]); // before PostgreSQL 12
-    // single-user mode exits 0 even when a statement fails: its output says so
-    const failed = /\b(ERROR|FATAL|PANIC):\s.*$/m.exec(`${r.stdout}\n${r.stderr}`);
-    if (r.code !== 0 || failed) throw new Error(`the snapshot's copy could not be made clean: ${failed?.[0] ?? r.stderr.trim().split('\n').pop()}`);
-    await docker.exec(container, ['rm', '-f', `${work}/${FOLDER}/backup_label.old`, `${work}/${FOLDER}/backup_manifest`], as);
+    const clean = `ALTER ROLE "${user}" PASSWORD NULL;\nVACUUM FULL pg_authid;\n`;
+    let failed = await singleUser(docker, container, copy, database, clean, ['full_page_writes=off', 'wal_recycle=off'], call);
+    if (failed?.includes('unrecognized configuration parameter "wal_recycle"')) failed = await singleUser(docker, container, copy, database, clean, ['full_page_writes=off'], call); // before PostgreSQL 12
+    if (failed) throw new Error(`the snapshot's copy could not be made clean: ${failed}`);
+    await docker.exec(container, ['rm', '-f', `${copy}/backup_label.old`, `${copy}/backup_manifest`], as);
     // numeric owners: the image's postgres uid, whatever the host calls it
     await docker.exec(container, ['tar', '--numeric-owner', '-c', '-f', packed, '-C', work, FOLDER], as);
     mkdirSync(dirname(file), { recursive: true });
@@ -62,13 +56,19 @@ export async function captureSnapshot(docker: Docker, container: string, user: s
  * password travels on stdin, never in argv; it is URL-safe, so it needs no quoting.
  */
 export async function setPassword(docker: Docker, holder: string, user: string, database: string, password: string, call: Call = {}): Promise<void> {
-  const r = await docker.exec(holder, ['postgres', '--single', '-D', PGDATA, '-c', 'listen_addresses=', database], {
-    ...call,
-    user: 'postgres',
-    input: `ALTER ROLE "${user}" PASSWORD '${password}';\n`,
-    allowFailure: true,
-  });
-  // single-user mode exits 0 even when the statement fails: its output says so
+  const failed = await singleUser(docker, holder, PGDATA, database, `ALTER ROLE "${user}" PASSWORD '${password}';\n`, [], call);
+  if (failed) throw new Error(`the restored PostgreSQL did not take this run's password: ${failed}`);
+}
+
+/**
+ * Runs `sql` (on stdin) in a single-user `postgres` on the data folder `pgdata`, as the image's
+ * postgres user, with `settings` given as `-c` options. Single-user mode exits 0 even when a
+ * statement fails, so its output is read too: the line that says what failed, else undefined.
+ */
+async function singleUser(docker: Docker, container: string, pgdata: string, database: string, sql: string, settings: string[], call: Call): Promise<string | undefined> {
+  const args = ['postgres', '--single', '-D', pgdata, '-c', 'listen_addresses=', ...settings.flatMap((s) => ['-c', s]), database];
+  const r = await docker.exec(container, args, { ...call, user: 'postgres', input: sql, allowFailure: true });
   const failed = /\b(ERROR|FATAL|PANIC):\s.*$/m.exec(`${r.stdout}\n${r.stderr}`);
-  if (r.code !== 0 || failed) throw new Error(`the restored PostgreSQL did not take this run's password: ${failed?.[0] ?? r.stderr.trim().split('\n').pop()}`);
+  if (r.code === 0 && !failed) return undefined;
+  return failed?.[0] ?? r.stderr.trim().split('\n').pop() ?? `exited with code ${r.code}`;
 }

@@ -53,8 +53,10 @@ export interface RunningDependency {
 }
 
 export interface StepResults {
-  /** What the host check found, one line each, for the summary. */
-  /** `contextFiles`: each image's build context as docker would send it, listed once, for its size here and its content tag later. */
+  /**
+   * `findings`: what the host check found, one line each, for the summary. `contextFiles`: each
+   * image's build context as docker would send it, listed once, for its size here and its content tag later.
+   */
   preflight: { findings: string[]; contextFiles: Record<string, string[]> };
   'install-tool': { tool: 'kind' | 'kubectl' | 'helm'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
