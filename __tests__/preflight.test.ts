@@ -68,6 +68,16 @@ describe('preflight', () => {
     h.runner.on(['docker', 'info'], { stdout: dockerInfo(ws, '2') }).on(['docker', 'image', 'inspect'], { code: 1 });
     const r = await preflight.run({ kind: 'preflight' }, h.ctx, taskWith());
     expect(r.findings).toEqual([expect.stringMatching(new RegExp(`^disk: .* free under ${ws.dir}, about 512 MiB needed \\(image pg:local 512 MiB\\)$`))]);
+    expect(r.imageIds).toEqual({}); // nothing found: its pull looks again
+  });
+
+  test('an image already on the host costs no disk, and its id is handed to its pull', async () => {
+    ws = makeWorkspace({ 'e2e.yaml': 'name: disk\npostgres: { image: "pg:local" }\n' });
+    const h = harness(ws);
+    h.runner.on(['docker', 'info'], { stdout: dockerInfo(ws, '2') }).on(['docker', 'image', 'inspect'], { stdout: 'sha256:0ff1ce\n' });
+    const r = await preflight.run({ kind: 'preflight' }, h.ctx, taskWith());
+    expect(r.findings).toEqual([expect.stringMatching(/, nothing to download or build$/)]);
+    expect(r.imageIds).toEqual({ 'pg:local': 'sha256:0ff1ce' });
   });
 
   test('a Kubernetes that needs cgroup v2 on a cgroup v1 host is an error naming both', async () => {

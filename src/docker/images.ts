@@ -28,6 +28,8 @@ export interface EnsureImageOptions extends ArchiveOptions {
   /** e.g. linux-amd64: an image archive is per platform. */
   platform: string;
   pullTimeoutMs?: number;
+  /** The id an earlier check (preflight) read for `ref`: the image is on the host, and is not inspected again. */
+  knownId?: string;
 }
 
 export interface EnsuredImage {
@@ -35,8 +37,8 @@ export interface EnsuredImage {
   /** The reference that names the image on this host: `ref`, or for a digest reference restored
    * from the cache (docker load keeps tags, not digests) the tag it was saved under. */
   localRef: string;
-  /** The image's id, when the check that found it (on the host, or restored) read it anyway. */
-  id?: string;
+  /** The image's id: the containers are made from it, so a tag another leg moves meanwhile cannot change what runs. */
+  id: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function archiveTag(ref: string): string {
 
 export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<EnsuredImage> {
   const call = { signal: opts.signal, log: opts.log };
-  const id = await docker.imageId(ref, call);
+  const id = opts.knownId ?? (await docker.imageId(ref, call));
   if (id) {
     opts.log?.write(`${ref}: present on the host\n`);
     return { source: 'present', localRef: ref, id };
@@ -62,7 +64,7 @@ export async function ensureImage(docker: Docker, ref: string, opts: EnsureImage
   const archive = imageArchive(ref, opts.platform);
   if (!opts.cache.enabled) {
     await pull(docker, ref, opts);
-    return { source: 'pulled', localRef: ref };
+    return { source: 'pulled', localRef: ref, id: await pulledId(docker, ref, opts) };
   }
   // What `load` prints is no proof: docker shortens docker.io names, podman writes them out.
   const { hit } = await restoreArchive(docker, archive, opts);
@@ -72,9 +74,16 @@ export async function ensureImage(docker: Docker, ref: string, opts: EnsureImage
     return { source: 'cache', localRef: local, id: restored };
   }
   await pull(docker, ref, opts);
+  const pulled = await pulledId(docker, ref, opts);
   if (local !== ref) await docker.tag(ref, local, call);
   await saveArchive(docker, local, archive, opts, ref);
-  return { source: 'pulled', localRef: ref };
+  return { source: 'pulled', localRef: ref, id: pulled };
+}
+
+async function pulledId(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<string> {
+  const id = await docker.imageId(ref, { signal: opts.signal, log: opts.log });
+  if (!id) throw new Error(`image "${ref}" was pulled but is not on the host`);
+  return id;
 }
 
 async function pull(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<void> {

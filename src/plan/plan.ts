@@ -20,13 +20,13 @@ export type Dependency = 'postgres' | 'redis';
 export type Step =
   | { kind: 'preflight' }
   | { kind: 'install-tool'; tool: 'kind' | 'kubectl' | 'helm' }
-  | { kind: 'pull-node-image' }
+  | { kind: 'pull-node-image'; fromPreflight: string }
   | { kind: 'create-cluster'; fromNodeImage: string }
   | { kind: 'nodes-ready' }
   | { kind: 'create-namespace' }
   | { kind: 'build-image'; image: string; fromPreflight: string }
   | { kind: 'load-image'; image: string; fromBuild: string }
-  | { kind: 'pull-image'; dep: Dependency }
+  | { kind: 'pull-image'; dep: Dependency; fromPreflight: string }
   | { kind: 'preload-image'; dep: Dependency; fromPull: string }
   | { kind: 'start-in-cluster'; dep: Dependency; fromPreload: string }
   | { kind: 'start-container'; dep: Dependency; fromPull: string }
@@ -64,7 +64,7 @@ export function planTasks(config: Config): PlannedTask[] {
   if (config.cluster) {
     const kind = add('install:kind', first, { kind: 'install-tool', tool: 'kind' }, 'install-tool');
     const kubectl = add('install:kubectl', first, { kind: 'install-tool', tool: 'kubectl' }, 'install-tool');
-    const node = add('pull:node-image', first, { kind: 'pull-node-image' }, 'pull-node-image');
+    const node = add('pull:node-image', first, { kind: 'pull-node-image', fromPreflight: preflight }, 'pull-node-image');
     // `cluster` ends when the API server answers: objects can be applied while nodes come up;
     // `nodes` (every node Ready, CoreDNS rolled out) is waited for only at the end, by `ready`
     cluster = add('cluster', [kind, kubectl, node], { kind: 'create-cluster', fromNodeImage: node }, 'create-cluster');
@@ -84,7 +84,7 @@ export function planTasks(config: Config): PlannedTask[] {
   for (const dep of ['postgres', 'redis'] as const) {
     const spec = config[dep];
     if (!spec) continue;
-    const pull = add(`pull:${dep}`, first, { kind: 'pull-image', dep }, 'pull-image');
+    const pull = add(`pull:${dep}`, first, { kind: 'pull-image', dep, fromPreflight: preflight }, 'pull-image');
     let up: string;
     if (spec.placement === 'cluster' && cluster && namespace) {
       const preload = add(`preload:${dep}`, [pull, cluster], { kind: 'preload-image', dep, fromPull: pull }, 'preload-image');

@@ -46,7 +46,8 @@ export const preflight: StepAction<'preflight'> = {
     // every engine call shares one bound: they all wait behind the daemon's locks, and this step gates the rest
     const bounded = { task, signal: AbortSignal.any([task.signal, AbortSignal.timeout(ENGINE_TIMEOUT_MS)]) };
     const files = Object.fromEntries(Object.entries(ctx.config.images).map(([name, image]) => [name, contextFiles(image.context)]));
-    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, bounded), diskParts(ctx, bounded, files), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)]);
+    const imageIds: Record<string, string> = {};
+    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, bounded), diskParts(ctx, bounded, files, imageIds), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)]);
 
     const need = diskNeed(parts);
     const remote = engineElsewhere(ctx);
@@ -69,7 +70,7 @@ export const preflight: StepAction<'preflight'> = {
       if (limits.warn) ctx.services.logger.warn(limits.message);
       say(limits.message);
     }
-    return { findings, contextFiles: files };
+    return { findings, contextFiles: files, imageIds };
   },
 };
 
@@ -117,10 +118,15 @@ async function engineInfo(ctx: StepContext, b: Bounded): Promise<EngineInfo> {
   }
 }
 
-/** What this run writes under the data root: what is already there costs nothing. */
-async function diskParts(ctx: StepContext, b: Bounded, files: Record<string, string[]>): Promise<Record<string, number>> {
+/** What this run writes under the data root: what is already there costs nothing (and its id goes in `ids`). */
+async function diskParts(ctx: StepContext, b: Bounded, files: Record<string, string[]>, ids: Record<string, string>): Promise<Record<string, number>> {
   const parts: Record<string, number> = {};
-  const missing = (ref: string): Promise<boolean> => orElse(b, `image inspect ${ref}`, ctx.docker.imageExists(ref, { signal: b.signal }).then((there) => !there), false);
+  const missing = async (ref: string): Promise<boolean> => {
+    const id = await orElse(b, `image inspect ${ref}`, ctx.docker.imageId(ref, { signal: b.signal }), 'unknown');
+    if (id === 'unknown') return false; // not answered in time: not counted, and looked for again by its pull
+    if (id) ids[ref] = id;
+    return !id;
+  };
   const checks: Promise<void>[] = [];
   const node = ctx.config.cluster?.nodeImage;
   if (node) checks.push(missing(node).then((m) => void (m && (parts['node image'] = ALLOWANCE.nodeImage))));

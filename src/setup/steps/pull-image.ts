@@ -4,5 +4,5 @@ import { present, type StepAction } from './step.js';
 
 export const pullImage: StepAction<'pull-image'> = {
   kind: 'pull-image',
-  run: (input, ctx, task) => makeLocal(present(ctx.config[input.dep], input.dep).image, ctx, task),
+  run: (input, ctx, task) => makeLocal(present(ctx.config[input.dep], input.dep).image, ctx, task, input.fromPreflight),
 };

@@ -8,5 +8,5 @@ import { present, type StepAction } from './step.js';
 
 export const pullNodeImage: StepAction<'pull-node-image'> = {
   kind: 'pull-node-image',
-  run: (_input, ctx, task) => makeLocal(present(ctx.config.cluster?.nodeImage, 'the node image'), ctx, task),
+  run: (input, ctx, task) => makeLocal(present(ctx.config.cluster?.nodeImage, 'the node image'), ctx, task, input.fromPreflight),
 };

@@ -12,8 +12,8 @@ export interface LocalImage {
   /** `ref`, or for a digest reference restored from the cache the tag it was saved under. */
   localRef: string;
   source: ImageSource;
-  /** The image's id, when it was read on the way (found on the host or restored from the cache; not after a pull). */
-  id?: string;
+  /** The image's id, which the containers are made from. */
+  id: string;
 }
 
 export interface BuiltImage {
@@ -55,9 +55,10 @@ export interface RunningDependency {
 export interface StepResults {
   /**
    * `findings`: what the host check found, one line each, for the summary. `contextFiles`: each
-   * image's build context as docker would send it, listed once, for its size here and its content tag later.
+   * image's build context as docker would send it, listed once, for its size here and its content
+   * tag later. `imageIds`: the images it found on the host, by reference, so their pulls need not look again.
    */
-  preflight: { findings: string[]; contextFiles: Record<string, string[]> };
+  preflight: { findings: string[]; contextFiles: Record<string, string[]>; imageIds: Record<string, string> };
   'install-tool': { tool: 'kind' | 'kubectl' | 'helm'; version: string; dir: string; cached: boolean };
   'pull-node-image': LocalImage;
   /** `retried`: why the first creation failed, when it was the one failure retried. */

@@ -14,7 +14,7 @@ import type { MigrationSet } from '../../migrate/types.js';
 import { platformKey } from '../../tools/platform.js';
 import { postgresStorage, type StepContext } from '../step-context.js';
 import type { SnapshotUse } from './results.js';
-import { present, type StepTask } from './step.js';
+import { present } from './step.js';
 
 /** One path for every key: @actions/cache versions an entry by its path strings, and a prefix hit must restore into the same one. */
 const SNAPSHOT_FILE = join(CACHE_DIR, 'pgdata', 'snapshot.tar');
@@ -25,25 +25,22 @@ const PREFIXES = 9;
 
 export interface SnapshotPlan {
   set: MigrationSet;
-  /** The image the key names: the containers are created from this id, not from the tag, which another leg may move meanwhile. */
-  imageId: string;
+  
   key: string;
   keyFor: (files: number) => string;
   /** Relative to the workspace. */
   file: string;
 }
 
-export async function snapshotPlan(ctx: StepContext, image: { localRef: string; id?: string }, task: StepTask): Promise<SnapshotPlan | undefined> {
+/** The key names the image by the id the containers are made from. */
+export function snapshotPlan(ctx: StepContext, imageId: string): SnapshotPlan | undefined {
   const pg = ctx.config.postgres;
   const set = ctx.migrations;
   if (!ctx.cache.enabled || !pg || !set) return undefined;
   if (set.tool === 'sql' || set.migrations.length === 0) return undefined; // no ledger to check a snapshot against
-  // read when the image was found on the host; else (restored or pulled just now) read here
-  const id = image.id ?? (await ctx.docker.imageId(image.localRef, { signal: task.signal }));
-  if (!id) return undefined;
-  const hashes = prefixHashes(`${SNAPSHOT_FORMAT}\0${id}\0${pg.database}\0${pg.user}`, set);
+  const hashes = prefixHashes(`${SNAPSHOT_FORMAT}\0${imageId}\0${pg.database}\0${pg.user}`, set);
   const keyFor = (files: number): string => `ds-e2e-setup-pgdata-${platformKey(ctx.platform)}-${files}-${hashes[files - 1]}`;
-  return { set, imageId: id, key: keyFor(hashes.length), keyFor, file: SNAPSHOT_FILE };
+  return { set, key: keyFor(hashes.length), keyFor, file: SNAPSHOT_FILE };
 }
 
 /** The newest snapshot of the folder or of a prefix of it: its archive and how many files it holds. */

@@ -22,18 +22,16 @@ export const startContainer: StepAction<'start-container'> = {
   kind: 'start-container',
   async run(input, ctx, task) {
     const image = task.need('pull-image', input.fromPull);
-    const plan = input.dep === 'postgres' ? await snapshotPlan(ctx, image, task) : undefined;
-    // Created from the id when it is known, so the containers run the very image that was checked
-    // (and that keys the snapshot), though another leg on this host moves the tag meanwhile.
-    const runImage = plan?.imageId ?? image.id ?? image.localRef;
-    if (runImage !== image.localRef) task.log.write(`${input.dep}: ${image.localRef} is ${runImage}\n`); // the name behind the id in the lines below
-    const p = presetFor(input.dep, ctx.config, runImage, ctx.postgresPassword);
+    // Created from the id, so the containers run the very image that was checked (and that keys
+    // the snapshot), though another leg on this host moves the tag meanwhile.
+    task.log.write(`${input.dep}: ${image.localRef} is ${image.id}\n`); // the name behind the id in the lines below
+    const p = presetFor(input.dep, ctx.config, image.id, ctx.postgresPassword);
     const name = ctx.identity.container(input.dep);
     const inContainer = ctx.reach.kind === 'container' ? ctx.reach : undefined;
     const opts: StartOptions = {
       name,
       labels: ctx.identity.labels,
-      imageName: runImage !== image.localRef ? image.localRef : undefined,
+      imageName: image.localRef,
       readyTimeoutMs: ctx.readyTimeoutMs,
       storage: input.dep === 'postgres' ? postgresStorage(ctx, task.log) : undefined,
       network: inContainer?.network,
@@ -41,6 +39,7 @@ export const startContainer: StepAction<'start-container'> = {
       signal: task.signal,
       log: task.log,
     };
+    const plan = input.dep === 'postgres' ? snapshotPlan(ctx, image.id) : undefined;
     const restored = plan && (await fromSnapshot(ctx, plan, p, opts));
     const started = restored?.started ?? (await start(ctx.docker, p, opts));
     const snapshot = restored?.use;
