@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { allDone } from '../src/core/all-done.js';
 import { poll } from '../src/core/poll.js';
 import { ProcessRunner } from '../src/exec/runner.js';
 import { Secrets } from '../src/exec/secrets.js';
@@ -100,13 +101,13 @@ async function raw(i: number, tmpfs = false): Promise<number> {
       }
     }, { intervalMs: 20, timeoutMs: 60_000 });
   };
-  // both settle before anything is removed: a failed one must not leave the other's container behind
-  const settled = await Promise.allSettled([runPg(), runRedis()]);
-  const ms = performance.now() - started;
-  spawnSync('docker', ['rm', '--force', ...names], { stdio: 'ignore' }); // one that was never made is fine
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return ms;
+  try {
+    // both end before anything is removed: a failed one must not leave the other's container behind
+    await allDone([runPg(), runRedis()]);
+    return performance.now() - started;
+  } finally {
+    spawnSync('docker', ['rm', '--force', ...names], { stdio: 'ignore' }); // one that was never made is fine
+  }
 }
 
 export async function benchDeps(): Promise<void> {

@@ -15,11 +15,12 @@ import { CommandError } from '../exec/runner.js';
 import type { LogSink } from '../core/log.js';
 import type { Preset } from './presets.js';
 import { NotReadyError, waitUntilReady } from './readiness.js';
+import { allDone } from '../core/all-done.js';
 
 /** Tells this leg's PostgreSQL from its Redis among the containers that carry its labels. */
 export const roleLabel = `${LABEL_PREFIX}.role`;
 /** The name of the image a container was made from by its id, for whoever reads its inspect output. */
-export const imageLabel = `${LABEL_PREFIX}.image`;
+const imageLabel = `${LABEL_PREFIX}.image`;
 
 export interface StartedContainer {
   container: string;
@@ -29,8 +30,6 @@ export interface StartedContainer {
   /** The URL the runner uses: through the published port, or under act the container's name. */
   url: string;
   readyMs: number;
-  /** Whether it started on restored data. */
-  restored: boolean;
 }
 
 export interface StartOptions {
@@ -106,13 +105,13 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
     }
   })();
   const fetched = opts.restore?.fetch ?? Promise.resolve(undefined);
-  // on disk the image keeps its own place, unless a snapshot arrived for the holder's volume
-  const placement = (restore: Restore | undefined) => (memory || (disk && restore) ? data : undefined);
   // Created, not run: the dependency can be made (it only needs the holder to exist) while the
   // holder starts, which is most of the time two `docker run`s take (about 50 ms saved here).
-  const dependencyMade = Promise.all([holderMade, fetched]).then(([, restore]) => {
-    const placed = placement(restore);
-    return docker.create(
+  // It gives back where its data is placed: on disk the image keeps its own place, unless a
+  // snapshot arrived for the holder's volume.
+  const dependencyMade = Promise.all([holderMade, fetched]).then(async ([, restore]) => {
+    const placed = memory || (disk && restore) ? data : undefined;
+    await docker.create(
       {
         name: opts.name,
         image: preset.image,
@@ -123,9 +122,9 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
       },
       call,
     );
+    return placed;
   });
-  const [, restore] = await allDone([holderMade.then(() => docker.start(holder, call)), fetched, dependencyMade]);
-  const placed = placement(restore);
+  const [, restore, placed] = await allDone([holderMade.then(() => docker.start(holder, call)), fetched, dependencyMade]);
   if (placed && restore) {
     await docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', placed.mount], { ...call, user: '0', input: restore.archive });
     await restore.prepare(holder);
@@ -140,21 +139,10 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
       alive: () => docker.isRunning(opts.name),
     });
     opts.log?.write(`${preset.role}: ready after ${readyMs} ms\n`);
-    return { container: opts.name, network: holder, hostPort, url: preset.url(at.host, at.port), readyMs, restored: restore !== undefined };
+    return { container: opts.name, network: holder, hostPort, url: preset.url(at.host, at.port), readyMs };
   } catch (err) {
     if (!(err instanceof NotReadyError)) throw err;
     const tail = (await docker.logs(opts.name, 20)).trimEnd();
     throw new NotReadyError(`${err.message}\n--- last lines of ${opts.name} ---\n${tail || '(no output)'}`, { cause: err });
   }
-}
-
-/**
- * Like Promise.all, but a failure is thrown only once every call has ended: a container still
- * being created when another call failed would escape the cleanup that follows.
- */
-async function allDone<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(calls);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -85,7 +85,7 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, p: Preset, opt
   } catch (err) {
     const restored = await restoring;
     if (!restored) throw err; // an empty start that failed is the step's failure
-    return dropSnapshot(ctx, opts, restored.key, err, miss);
+    return miss(await dropSnapshot(ctx, opts, restored.key, err));
   }
   const restored = await restoring;
   if (!restored) return { started, use: miss().use };
@@ -100,16 +100,16 @@ async function fromSnapshot(ctx: StepContext, plan: SnapshotPlan, p: Preset, opt
       await client.end().catch(() => {});
     }
   } catch (err) {
-    return dropSnapshot(ctx, opts, restored.key, err, miss);
+    return miss(await dropSnapshot(ctx, opts, restored.key, err));
   }
   const newFiles = plan.set.migrations.length - restored.files;
   return { started, use: { outcome: newFiles === 0 ? 'hit' : 'prefix', key: plan.key, restored: restored.key, newFiles, file: plan.file } };
 }
 
-/** A snapshot that did not hold up: warned about, its containers removed, so the cold path starts clean. */
-async function dropSnapshot(ctx: StepContext, opts: StartOptions, key: string, err: unknown, miss: (why?: string) => { use: SnapshotUse }): Promise<{ use: SnapshotUse }> {
+/** A snapshot that did not hold up: warned about, its containers removed, so the cold path starts clean; why, in one line. */
+async function dropSnapshot(ctx: StepContext, opts: StartOptions, key: string, err: unknown): Promise<string> {
   ctx.services.logger.warn(`postgres snapshot ${key} was not used, starting empty: ${errorMessage(err)}`);
   const call = { signal: opts.signal, log: opts.log }; // in the task's log: what was removed before the cold path
   await ctx.docker.removeContainers(await ctx.docker.containers({ ...opts.labels, [roleLabel]: 'postgres' }, call), call);
-  return miss(errorMessage(err).split('\n')[0]);
+  return errorMessage(err).split('\n')[0];
 }
