@@ -163,14 +163,13 @@ const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string
 describe('a bad environment file is refused, naming the field and the file', () => {
   let ws: Workspace;
   let mirror: Server;
-    let mirrorHits = 0;
+  let mirrorHits = 0;
   // Every tool the action could start anything with, first on the processes' PATH: each notes
   // its call, so "nothing started" is seen whether or not this machine has a daemon.
   const tools = mkdtempSync(join(tmpdir(), 'config-test-tools-'));
   const calls = join(tools, 'calls.log');
   const path = `${tools}:${process.env.PATH}`;
   const called = (): string => readFileSync(calls, 'utf8');
-
 
   beforeAll(async () => {
     ws = makeWorkspace();

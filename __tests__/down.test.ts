@@ -63,7 +63,7 @@ describe('down', () => {
       'docker network inspect --format {{range $id, $c := .Containers}}{{$id}} {{end}} leg-1-net',
       'docker network disconnect --force leg-1-net abc123',
       'docker network rm leg-1-net',
-            `docker volume ls --format {{.Name}} ${filters}`,
+      `docker volume ls --format {{.Name}} ${filters}`,
       'docker volume rm --force leg-1-data',
     ]);
     expect(s.said.at(-1)).toBe('removed cluster leg-1, 2 container(s), 1 network(s), 1 volume(s) of leg-1');

@@ -6,7 +6,7 @@ import { Docker } from '../src/docker/docker.js';
 import { ensureImage, imageArchive } from '../src/docker/images.js';
 import { ProcessRunner } from '../src/exec/runner.js';
 import { CacheServer } from './helpers/cache-server.js';
-import { imageExists, leftovers, removeImage } from './helpers/docker.js';
+import { imageExists, imageId, leftovers, removeImage } from './helpers/docker.js';
 import { RateLimitProxy, Registry } from './helpers/registry.js';
 import { RunnerFiles, runAction } from './helpers/run.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
@@ -107,7 +107,7 @@ describe('dependency images through the cache', () => {
       removeImage(fq);
       expect(imageExists(fq)).toBe(false);
       const got = await ensureImage(docker, fq, { ...opts, pullTimeoutMs: 20_000 });
-      const id = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'ds-e2e-test/redis:7'], { encoding: 'utf8' }).trim();
+      const id = imageId('ds-e2e-test/redis:7');
       expect(got).toEqual({ source: 'cache', localRef: fq, id }); // the same image, and its id read on the way
       expect(imageExists(fq)).toBe(true);
     } finally {

@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { CacheServer } from './helpers/cache-server.js';
 import { PGDATA } from '../src/deps/presets.js';
-import { legVolumes, leftovers, mountedVolumes, volumeExists } from './helpers/docker.js';
+import { imageId, legVolumes, leftovers, mountedVolumes, volumeExists } from './helpers/docker.js';
 import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
+import { schema } from './helpers/pg-schema.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
 let cache: CacheServer;
@@ -40,22 +41,6 @@ async function run(query: (url: string) => Promise<unknown> = async () => undefi
   expect(leftovers(labels).containers).toEqual([]);
   expect(volumes.filter(volumeExists)).toEqual([]);
   return { main, url, seen, volumes, summary: readFileSync(runner.summary, 'utf8') };
-}
-
-async function schema(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const q = async (sql: string) => (await client.query(sql)).rows;
-    return {
-      tables: await q(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`),
-      indexes: await q(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`),
-      functions: await q(`SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE nspname = 'public' ORDER BY 1`),
-      ledger: await q('SELECT version_id::int AS v, is_applied FROM goose_db_version ORDER BY id'),
-    };
-  } finally {
-    await client.end();
-  }
 }
 
 describe('snapshots of the migrated database', () => {
@@ -123,7 +108,7 @@ describe('snapshots of the migrated database', () => {
       // in the holder's one volume, which its driver mounts on no tmpfs: on disk
       expect(seen).toMatchObject({ pgdata: PGDATA, holderVolumes: [''] });
       // made from the image the key names, by its id
-      expect((hit.seen as { image: string }).image).toBe(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'ds-e2e-test/postgres:15'], { encoding: 'utf8' }).trim());
+      expect((hit.seen as { image: string }).image).toBe(imageId('ds-e2e-test/postgres:15'));
       expect(seen.fs).not.toBe('tmpfs');
       expect((hit.seen as { ledger: unknown[] }).ledger).toHaveLength(5);
       writeFileSync(join(ws.dir, 'migrations/005_disk.sql'), '-- +goose Up\nCREATE TABLE on_disk (id int);\n');

@@ -96,7 +96,7 @@ beforeAll(async () => {
     'podman.yaml': 'name: pod\ncluster: { provider: podman }\nimages:\n  api: { context: app }\n',
     'podman-pg.yaml': 'name: podpg\ncluster: { provider: podman }\npostgres: { placement: docker }\n',
     'k134.yaml': 'name: k134\ncluster: { kubernetes: 1.34.8 }\n',
-        'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1 $POSTGRES_URL"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
+    'plain.yaml': 'name: plain\npostgres: { migrateCommand: [sh, -c, \'echo "$1 $POSTGRES_URL"\', sh, "${POSTGRES_HOST}:${POSTGRES_PORT}"] }\nredis: {}\n',
     'plain-fails.yaml': 'name: plainf\npostgres: { migrateCommand: [sh, -c, \'echo "goose: no such table" >&2; exit 2\'] }\n',
   });
   redisPort = await freePort();

@@ -1,5 +1,5 @@
 /**
-  * Applying a generated goose folder (200 files, 2,000 statements, some of them StatementBegin
+ * Applying a generated goose folder (200 files, 2,000 statements, some of them StatementBegin
  * blocks) to a real PostgreSQL, beside psql applying the same Up SQL as one script per file (each
  * wrapped in BEGIN/COMMIT, as goose runs a file), alternated, three runs each, each on a fresh
  * database. With psql installed on the host, both reach the server over TCP through the
@@ -51,7 +51,7 @@ export async function benchMigrate(): Promise<void> {
   const gooseDir = join(dir, 'goose');
   const psqlDir = join(dir, 'psql');
   execFileSync('mkdir', ['-p', gooseDir, psqlDir]);
-    const statements: string[] = [];
+  const statements: string[] = [];
   for (let i = 1; i <= FILES; i++) {
     const f = gooseFile(i);
     const name = `${String(i).padStart(5, '0')}_step.sql`;
@@ -60,7 +60,7 @@ export async function benchMigrate(): Promise<void> {
     statements.push(...f.statements);
   }
   const set = readMigrationSet({ path: gooseDir });
-    const sent = set.migrations.flatMap((m) => m.sections[0].map((s) => s.sql.trim().replace(/;$/, '')));
+  const sent = set.migrations.flatMap((m) => m.sections[0].map((s) => s.sql.trim().replace(/;$/, '')));
   const same = sent.length === statements.length && sent.every((s, i) => s === statements[i].replace(/;$/, ''));
   const hostPsql = spawnSync('psql', ['--version']).status === 0;
   const docker = new Docker(new ProcessRunner());

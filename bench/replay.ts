@@ -47,7 +47,7 @@ export async function benchReplay(): Promise<void> {
     report(
       `  seed critical path`,
       { critical_s: seedCp.ms / 1000, three_phase_s: THREE_PHASE_S, path: seedCp.tasks.join('>') },
-            // The plan's own property, from its seed estimates, not a measurement: the cluster is two
+      // The plan's own property, from its seed estimates, not a measurement: the cluster is two
       // tasks, "API answers" (cluster) and "nodes ready" (nodes), and deploy needs only the first.
       placement === 'docker' ? { ok: seedCp.ms <= 150_000 && !seedCp.tasks.includes('nodes'), text: 'the plan, on its seed estimates: docker placement <= 150 s, no "nodes" on its path' } : undefined,
     );

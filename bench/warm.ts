@@ -20,10 +20,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CacheServer } from '../__tests__/helpers/cache-server.js';
 import { RunnerFiles, runAction } from '../__tests__/helpers/run.js';
+import { imageExists } from '../__tests__/helpers/docker.js';
 import { Registry } from '../__tests__/helpers/registry.js';
+import { schema } from '../__tests__/helpers/pg-schema.js';
 import { makeWorkspace } from '../__tests__/helpers/workspace.js';
 import { report } from './util.js';
 
@@ -49,22 +50,6 @@ function source(out: string): string {
   return /: source (\w+)/.exec(out)?.[1] ?? 'unknown';
 }
 
-async function schema(url: string): Promise<string> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const q = async (sql: string) => JSON.stringify((await c.query(sql)).rows);
-    return [
-      await q(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`),
-      await q(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`),
-      await q(`SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE nspname = 'public' ORDER BY 1`),
-      await q('SELECT version_id, is_applied FROM goose_db_version ORDER BY id'),
-    ].join('\n');
-  } finally {
-    await c.end();
-  }
-}
-
 const PG = 'ds-e2e-test/postgres:15';
 
 export async function benchWarm(): Promise<void> {
@@ -78,7 +63,7 @@ export async function benchWarm(): Promise<void> {
   const gone = () => {
     remove();
     // still there (a container of a failed run holding it) would make the next run find it present
-    if (spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' }).status === 0) throw new Error(`${ref} could not be removed: the run would not start as on a new runner`);
+    if (imageExists(ref)) throw new Error(`${ref} could not be removed: the run would not start as on a new runner`);
   };
   try {
     await independentCopy(PG, copy);
@@ -145,7 +130,7 @@ async function warmOn(storage: 'memory' | 'disk', image: string, fresh?: () => v
     const ms = Date.parse(migrated?.end ?? '') - started;
     const pulled = timings.find((t) => t.task === 'pull:postgres');
     const imageMs = Date.parse(pulled?.end ?? '') - Date.parse(pulled?.start ?? '');
-    return { ms, imageMs, schema: await schema(outputs['postgres-url']), out: main.stdout };
+    return { ms, imageMs, schema: JSON.stringify(await schema(outputs['postgres-url'])), out: main.stdout };
   };
   const run = async (): Promise<Run> => {
     fresh?.();

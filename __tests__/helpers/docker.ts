@@ -12,10 +12,14 @@ export function leftovers(labels: Record<string, string>): { containers: string[
   return { containers: labelled('ps', labels), networks: labelled('network', labels), volumes: labelled('volume', labels) };
 }
 
+/** A container's mounts, as docker inspect gives them. */
+function mounts(container: string): { Type: string; Name: string; Destination: string }[] {
+  return JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string; Destination: string }[];
+}
+
 /** The volumes a container mounts at PostgreSQL's data mount (not the image's own), each with the file system its driver mounts ('' for plain disk). */
 export function mountedVolumes(container: string): { name: string; type: string }[] {
-  const mounts = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', container], { encoding: 'utf8' })) as { Type: string; Name: string; Destination: string }[];
-  return mounts
+  return mounts(container)
     .filter((m) => m.Type === 'volume' && m.Destination === PG_DATA_MOUNT)
     .map((m) => ({ name: m.Name, type: execFileSync('docker', ['volume', 'inspect', '--format', '{{with .Options}}{{or .type ""}}{{end}}', m.Name], { encoding: 'utf8' }).trim() }));
 }
@@ -25,11 +29,7 @@ export function mountedVolumes(container: string): { name: string; type: string 
  * filter never finds them: read them while the containers run, and look for them by name after.
  */
 export function legVolumes(labels: Record<string, string>): string[] {
-  const names = labelled('ps', labels).flatMap((c) =>
-    (JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .Mounts}}', c], { encoding: 'utf8' })) as { Type: string; Name: string }[])
-      .filter((m) => m.Type === 'volume')
-      .map((m) => m.Name),
-  );
+  const names = labelled('ps', labels).flatMap((c) => mounts(c).filter((m) => m.Type === 'volume').map((m) => m.Name));
   return [...new Set(names)]; // a holder's volume is mounted by the database too
 }
 
@@ -37,13 +37,17 @@ export function volumeExists(name: string): boolean {
   return execFileSync('docker', ['volume', 'ls', '--quiet'], { encoding: 'utf8' }).split('\n').includes(name);
 }
 
-export function imageExists(ref: string): boolean {
+/** The image's id, or undefined when it is not on the host. */
+export function imageId(ref: string): string | undefined {
   try {
-    execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
-    return true;
+    return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+export function imageExists(ref: string): boolean {
+  return imageId(ref) !== undefined;
 }
 
 export function removeImage(ref: string): void {

@@ -2,7 +2,7 @@
  * A recording CommandRunner for the unit tier: every call's argv, input and environment are
  * kept. The container engine and the cluster tools are answered from canned rules by argv
  * prefix (the longest matching prefix wins); a non-zero answer rejects with the same
-  * CommandError the real runner throws, unless allowFailure. `sh` (a user's `migrateCommand`)
+ * CommandError the real runner throws, unless allowFailure. `sh` (a user's `migrateCommand`)
  * is run for real by the real runner, since it exists here; any other command is refused, so
  * that nothing (`sudo sysctl`, say) changes this host by way of a unit test.
  */
