@@ -21,7 +21,7 @@ export interface StandinRecord {
   /** `kind load image-archive`: the tags the archive holds and the platforms its index lists. */
   archive?: { images: string[]; platforms: string[] };
   /** `helm upgrade`: what it was given, values files with their content (they are gone after the install). */
-  helm?: { release: string; chart: string; namespace: string; set: string[]; setFiles: { key: string; content: string }[]; values: { file: string; content: string }[] };
+  helm?: { release: string; chart: string; namespace: string; set: string[]; setString: string[]; setFiles: { key: string; content: string }[]; values: { file: string; content: string }[] };
 }
 
 export async function toolCacheWithStandins(): Promise<string> {

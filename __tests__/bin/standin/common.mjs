@@ -33,6 +33,7 @@ export function parse(tool, all, args, spec) {
     const [name, inline] = a.replace(/^--?/, '').split(/=(.*)/s);
     if (!(name in spec)) fail(tool, all, `${tool === 'kind' ? 'ERROR' : 'error'}: unknown flag: --${name}`);
     if (spec[name] === 'bool') flags[name] = inline ?? 'true';
+    else if (spec[name] === 'list') (flags[name] ??= []).push(inline ?? args[++i]); // repeatable: every value kept
     else flags[name] = inline ?? args[++i];
   }
   return { flags, positionals };

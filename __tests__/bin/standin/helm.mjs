@@ -12,12 +12,13 @@ import { fail, parse, record } from './common.mjs';
 
 const V = 'value';
 const B = 'bool';
+const LIST = 'list';
 const GLOBAL = {
   namespace: V, n: V, kubeconfig: V, 'kube-context': V, 'kube-token': V, 'kube-as-user': V, 'kube-as-group': V,
   'kube-apiserver': V, 'kube-ca-file': V, 'kube-tls-server-name': V, 'registry-config': V, 'repository-config': V,
   'repository-cache': V, 'burst-limit': V, qps: V, 'kube-insecure-skip-tls-verify': B, debug: B,
 };
-const VALUES = { values: V, f: V, set: V, 'set-string': V, 'set-file': V, 'set-json': V, 'set-literal': V };
+const VALUES = { values: LIST, f: LIST, set: LIST, 'set-string': LIST, 'set-file': LIST, 'set-json': LIST, 'set-literal': LIST };
 const CHART_PATH = {
   version: V, keyring: V, repo: V, username: V, password: V, 'cert-file': V, 'key-file': V, 'ca-file': V,
   verify: B, 'insecure-skip-tls-verify': B, 'plain-http': B, 'pass-credentials': B,
@@ -37,28 +38,13 @@ const GET_MANIFEST = { ...GLOBAL, revision: V };
 const all = process.argv.slice(2);
 const [verb, ...rest] = all;
 
-/** Like parse(), but repeatable flags (--values, --set) keep every value. */
-function parseRepeated(args, spec) {
-  const many = {};
-  const single = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const name = a.replace(/^--?/, '').split('=')[0];
-    if (a.startsWith('-') && ['values', 'f', 'set', 'set-string', 'set-file'].includes(name)) {
-      const value = a.includes('=') && a.startsWith('--') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      (many[name === 'f' ? 'values' : name] ??= []).push(value);
-    } else single.push(a);
-  }
-  return { ...parse('helm', all, single, spec), many };
-}
-
 const stateDir = (kubeconfig) => `${kubeconfig}.standin-helm`;
 
 if (verb === 'version') {
   process.stdout.write('version.BuildInfo{Version:"v3.22.0", GitCommit:"stand-in", GoVersion:"go1.24"}\n');
   record('helm', all, 0);
 } else if (verb === 'upgrade') {
-  const { flags, positionals, many } = parseRepeated(rest, UPGRADE);
+  const { flags, positionals } = parse('helm', all, rest, UPGRADE);
   if (positionals.length !== 2) fail('helm', all, `Error: "helm upgrade" requires 2 arguments\n\nUsage:  helm upgrade [RELEASE] [CHART] [flags]`);
   const [release, chart] = positionals;
   if (!flags.kubeconfig || !existsSync(flags.kubeconfig)) fail('helm', all, `Error: Kubernetes cluster unreachable: stat ${flags.kubeconfig}: no such file or directory`);
@@ -66,12 +52,12 @@ if (verb === 'version') {
   if (!existsSync(chart)) fail('helm', all, `Error: path "${chart}" not found`);
   if (statSync(chart).isDirectory() && !existsSync(join(chart, 'Chart.yaml'))) fail('helm', all, `Error: Chart.yaml file is missing`);
   const values = [];
-  for (const f of many.values ?? []) {
+  for (const f of [...(flags.values ?? []), ...(flags.f ?? [])]) {
     if (!existsSync(f)) fail('helm', all, `Error: open ${f}: no such file or directory`);
     values.push({ file: f, content: readFileSync(f, 'utf8') });
   }
   const setFiles = [];
-  for (const kv of many['set-file'] ?? []) {
+  for (const kv of flags['set-file'] ?? []) {
     const [key, file] = [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
     if (!existsSync(file)) fail('helm', all, `Error: failed parsing --set-file data: open ${file}: no such file or directory`);
     setFiles.push({ key, content: readFileSync(file, 'utf8') });
@@ -81,11 +67,11 @@ if (verb === 'version') {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${ns}_${release}.json`);
   const revision = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).revision + 1 : 1;
-  writeFileSync(file, JSON.stringify({ release, chart, namespace: ns, revision, set: many.set ?? [], values }));
+  writeFileSync(file, JSON.stringify({ release, chart, namespace: ns, revision, set: flags.set ?? [], values }));
   if (revision === 1) process.stdout.write(`Release "${release}" does not exist. Installing it now.\n`);
   else process.stdout.write(`Release "${release}" has been upgraded. Happy Helming!\n`);
   process.stdout.write(`NAME: ${release}\nNAMESPACE: ${ns}\nSTATUS: deployed\nREVISION: ${revision}\n`);
-  record('helm', all, 0, { helm: { release, chart, namespace: ns, set: [...(many.set ?? []), ...(many['set-string'] ?? [])], setFiles, values } });
+  record('helm', all, 0, { helm: { release, chart, namespace: ns, set: flags.set ?? [], setString: flags['set-string'] ?? [], setFiles, values } });
 } else if (verb === 'status' || (verb === 'get' && rest[0] === 'manifest')) {
   const args = verb === 'get' ? rest.slice(1) : rest;
   const { flags, positionals } = parse('helm', all, args, verb === 'get' ? GET_MANIFEST : STATUS);
