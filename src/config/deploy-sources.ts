@@ -4,9 +4,9 @@
  * Chart.yaml or a packaged .tgz, and its dependencies are already vendored in charts/ (fetching
  * them needs a chart repository at run time, which is out of scope for now).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { readYamlMapping } from './yaml-file.js';
 
 /** The names kustomize accepts for its file (kustomize api/konfig: RecognizedKustomizationFileNames). */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -15,19 +15,22 @@ export function kustomizationFile(dir: string): string | undefined {
   return KUSTOMIZATION_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
-/** A kustomization or Chart.yaml that is not the YAML mapping it must be, named by its path. */
-export class DeploySourceError extends Error {}
+/** A kustomization or Chart.yaml that is not the YAML mapping it must be: the file, and what is wrong with it. */
+export class DeploySourceError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file} ${problem}`);
+  }
+}
 
 function readMapping(file: string): Record<string, unknown> {
-  let value: unknown;
   try {
-    value = parse(readFileSync(file, 'utf8'));
+    return readYamlMapping(file) ?? {};
   } catch (err) {
-    throw new DeploySourceError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw new DeploySourceError(file, (err as Error).message);
   }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new DeploySourceError(`${file} must be a YAML mapping`);
-  return value as Record<string, unknown>;
 }
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -58,9 +61,8 @@ export function kustomizeFiles(dir: string, seen = new Set<string>()): string[] 
   return out;
 }
 
-/** What is wrong with a chart, or undefined. */
+/** What is wrong with a chart that exists, or undefined. */
 export function chartProblem(chart: string, shown: string): string | undefined {
-  if (!existsSync(chart)) return `chart "${shown}" does not exist (resolved to ${chart})`;
   if (statSync(chart).isFile()) return chart.endsWith('.tgz') ? undefined : `chart "${shown}" is a file but not a packaged chart (.tgz)`;
   const meta = join(chart, 'Chart.yaml');
   if (!existsSync(meta)) return `chart folder "${shown}" holds no Chart.yaml`;
@@ -68,7 +70,8 @@ export function chartProblem(chart: string, shown: string): string | undefined {
   try {
     deps = list(readMapping(meta).dependencies) as { name?: string; repository?: string }[];
   } catch (err) {
-    return (err as Error).message;
+    if (!(err instanceof DeploySourceError)) throw err;
+    return `${join(shown, 'Chart.yaml')} ${err.problem}`;
   }
   const vendored = existsSync(join(chart, 'charts')) ? readdirSync(join(chart, 'charts')) : [];
   // helm pkg/action/install.go CheckDependencies: each must be in charts/, as a folder or <name>-<version>.tgz

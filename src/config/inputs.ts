@@ -87,7 +87,7 @@ export function parseInputs(get: (name: string) => string): Inputs {
     kubectlVersion,
     kindUrl: opt('kind-url'),
     kubectlUrl: opt('kubectl-url'),
-    helmVersion: helmVersion && (helmVersion.startsWith('v') ? helmVersion : `v${helmVersion}`),
+    helmVersion, // written as v3.22.0 by the install, as kind-version is
     helmUrl: opt('helm-url'),
   };
 }

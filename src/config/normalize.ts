@@ -91,10 +91,11 @@ export function normalize(env: EnvFile, where: Where): Config {
     problems.push(`${line ? `line ${line}: ` : ''}${fieldPath(path)}: ${text}`);
   };
   const abs = (p: string): string => resolve(where.workspace, p);
-  const mustExist = (path: PropertyKey[], p: string, want: 'file' | 'folder' | 'any'): string => {
+  /** `noun`: what the message calls it (default: the kind wanted, or "path"). */
+  const mustExist = (path: PropertyKey[], p: string, want: 'file' | 'folder' | 'any', noun = want === 'any' ? 'path' : want): string => {
     const full = abs(p);
     const wrong = checkPath(full, want);
-    if (wrong) problem(path, `${want === 'any' ? 'path' : want} "${p}" ${wrong} (resolved to ${full})`);
+    if (wrong) problem(path, `${noun} "${p}" ${wrong} (resolved to ${full})`);
     return full;
   };
 
@@ -162,8 +163,8 @@ export function normalize(env: EnvFile, where: Where): Config {
       return full;
     });
     const helm = (env.deploy.helm ?? []).map((h, i): HelmRelease => {
-      const chart = abs(h.chart);
-      const wrong = chartProblem(chart, h.chart);
+      const chart = mustExist(['deploy', 'helm', i, 'chart'], h.chart, 'any', 'chart');
+      const wrong = checkPath(chart, 'any') ? undefined : chartProblem(chart, h.chart);
       if (wrong) problem(['deploy', 'helm', i, 'chart'], wrong);
       const own = env.namespace ?? `${env.name}-e2e`;
       if (h.namespace && h.namespace !== own && (env.deploy?.wait.length || Object.keys(env.deploy?.expose ?? {}).length)) {
@@ -216,7 +217,7 @@ export function normalize(env: EnvFile, where: Where): Config {
         return kustomizeFiles(k);
       } catch (err) {
         if (!(err instanceof DeploySourceError)) throw err;
-        problem(['deploy', 'kustomize', i], err.message.replace(where.workspace + '/', ''));
+        problem(['deploy', 'kustomize', i], `${displayPath(err.file, where.workspace)} ${err.problem}`);
         return [];
       }
     });
