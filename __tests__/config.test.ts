@@ -209,7 +209,7 @@ describe('a bad environment file is refused, naming the field and the file', () 
     const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/{version}/{os}/{arch}`;
     const [cli, action] = await Promise.all([
       runCli(['validate', '-c', file], { cwd: ws.dir, env: { ...process.env, PATH: path } }),
-      runAction('main', runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url }, { GITHUB_WORKSPACE: ws.dir, PATH: path })),
+      runAction('main', runner.processEnv({ config: file, 'kind-url': url, 'kubectl-url': url, 'helm-url': url }, { GITHUB_WORKSPACE: ws.dir, PATH: path })),
     ]);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain(file);

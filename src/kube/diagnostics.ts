@@ -47,7 +47,6 @@ export async function writeClusterDiagnostics(kind: Kind, kubectl: Kubectl, name
   return written;
 }
 
-/** kind writes its logs itself: mask them in place, so no secret is kept in the folder. */
 /** `kind export logs` into dir/kind-logs, every file masked; returns that folder. */
 export async function writeKindLogs(kind: Kind, dir: string, mask: (t: string) => string): Promise<string> {
   const logs = join(dir, 'kind-logs');
@@ -56,6 +55,7 @@ export async function writeKindLogs(kind: Kind, dir: string, mask: (t: string) =
   return logs;
 }
 
+/** kind writes its logs itself: mask them in place, so no secret is kept in the folder. */
 function maskTree(dir: string, mask: (t: string) => string): void {
   let names: string[];
   try {

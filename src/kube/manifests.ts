@@ -110,15 +110,20 @@ interface ServicePort {
   port: number;
 }
 
+/** The Service named `service` in `namespace` (where an object that names none is applied), if the objects hold it. */
+export function findService(objects: unknown[], service: string, namespace: string): K8sObject | undefined {
+  return objects.find((o): o is K8sObject => {
+    const k = o as Partial<K8sObject> | null;
+    return k?.kind === 'Service' && k.metadata?.name === service && (k.metadata.namespace ?? namespace) === namespace;
+  });
+}
+
 /**
  * The `port` of the Service named `service` in the rendered manifests that `wanted` names, by
  * number (spec.ports[].port) or by name. Anything else is an error naming the Service and its ports.
  */
 export function servicePort(objects: unknown[], service: string, namespace: string, wanted: number | string): number {
-  const found = objects.find((o): o is K8sObject => {
-    const k = o as Partial<K8sObject> | null;
-    return k?.kind === 'Service' && k.metadata?.name === service && (k.metadata.namespace ?? namespace) === namespace;
-  });
+  const found = findService(objects, service, namespace);
   if (!found) throw new Error(`Service "${service}" is not in the manifests (namespace ${namespace}): expose needs it there`);
   const ports = ((found.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).filter((p) => typeof p?.port === 'number');
   const match = ports.find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));

@@ -15,7 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import { envKey, substitute, substituteYaml } from '../../config/placeholders.js';
 import { Helm, type HelmSet } from '../../kube/helm.js';
 import { wrapKustomization, type ImageReplacement } from '../../kube/kustomize.js';
-import { nodePortPatch, servicePort } from '../../kube/manifests.js';
+import { findService, nodePortPatch, servicePort } from '../../kube/manifests.js';
 import type { HelmRelease } from '../../config/normalize.js';
 import type { Call } from '../../core/log.js';
 import { portFor, staticValues, type StepContext } from '../step-context.js';
@@ -48,21 +48,16 @@ export const deploy: StepAction<'deploy'> = {
     // An exposed Service that kubectl applies is checked before anything is applied; one only a
     // chart makes is read back once the charts are installed.
     const exposed = Object.entries(d.expose).map(([name, e]) => ({ ...e, nodePort: portFor(c, `expose:${name}`).containerPort }));
-    const byChart = (service: string): boolean => d.helm.length > 0 && !objects.some((o) => isService(o, service));
+    const fromCharts = d.helm.length > 0 ? exposed.filter((e) => !findService(objects, e.service, ns)) : [];
     const patch = (objs: unknown[], e: (typeof exposed)[number]) => ({ service: e.service, patch: nodePortPatch(servicePort(objs, e.service, ns, e.port), e.nodePort) });
-    const patches = exposed.filter((e) => !byChart(e.service)).map((e) => patch(objects, e));
+    const patches = exposed.filter((e) => !fromCharts.includes(e)).map((e) => patch(objects, e));
 
     if (texts.length > 0) await c.kubectl.apply(rendered, ns, call);
     if (d.helm.length > 0) await installCharts(ctx, d.helm, values, call);
-    for (const e of exposed.filter((x) => byChart(x.service))) patches.push(patch([await c.kubectl.getObject('service', e.service, ns, call)], e));
+    for (const e of fromCharts) patches.push(patch([await c.kubectl.getObject('service', e.service, ns, call)], e));
     for (const p of patches) await c.kubectl.patchService(ns, p.service, p.patch, call);
     return { manifests: d.manifests, kustomize: d.kustomize, charts: d.helm.map((h) => h.release), exposed: Object.keys(d.expose) };
   },
-};
-
-const isService = (o: unknown, name: string): boolean => {
-  const k = o as { kind?: string; metadata?: { name?: string } } | null;
-  return k?.kind === 'Service' && k.metadata?.name === name;
 };
 
 /**
