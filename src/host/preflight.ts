@@ -62,7 +62,7 @@ export function sysctlCommand(values: Partial<Record<InotifyKey, number>>): stri
  * v0.31.0's release notes follow: "kind node images at those versions will also be dropping
  * support". The engine reports the host's version (`docker info`: CgroupVersion "1" or "2").
  */
-export const CGROUP_V2_FROM = { major: 1, minor: 35 } as const;
+const CGROUP_V2_FROM = { major: 1, minor: 35 } as const;
 
 export function cgroupProblem(kubernetes: string | undefined, cgroupVersion: string | undefined): string | undefined {
   const m = kubernetes ? /^v?(\d+)\.(\d+)/.exec(kubernetes) : null;

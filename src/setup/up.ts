@@ -145,7 +145,6 @@ function gatherOutputs(config: Config, identity: Identity, planned: readonly Pla
   return outputs;
 }
 
-
 /** NodePorts the action owns (kube/node-ports.ts), each mapped to a reserved host port by kind's extraPortMappings. */
 async function clusterContext(config: Config, provider: 'docker' | 'podman', identity: Identity, services: Services, reach: Reach): Promise<ClusterContext> {
   const wanted: [string, number][] = [];
@@ -177,9 +176,8 @@ async function defaultCache(services: Services): Promise<CacheStore> {
 export function exportedEnv(o: Outputs): Record<string, string> {
   const env: Record<string, string> = {};
   if (o.kubeconfig) env.KUBECONFIG = o.kubeconfig;
-  if (o.postgresUrl) env.POSTGRES_URL = o.postgresUrl;
-  if (o.redisUrl) env.REDIS_URL = o.redisUrl;
-  for (const [name, url] of Object.entries(o.endpoints)) env[`${envKey(name)}_URL`] ??= url;
+  // POSTGRES_URL and REDIS_URL too: the endpoints hold the dependencies (gatherOutputs)
+  for (const [name, url] of Object.entries(o.endpoints)) env[`${envKey(name)}_URL`] = url;
   // all of them in one variable, as the `endpoints` output, for tests that read a map
   if (Object.keys(o.endpoints).length > 0) env.E2E_ENDPOINTS = JSON.stringify(o.endpoints);
   for (const [name, tag] of Object.entries(o.images)) env[`IMAGE_${envKey(name)}`] = tag;

@@ -58,8 +58,7 @@ export async function installTool(req: ToolRequest, ctx: InstallContext): Promis
   try {
     ctx.log?.write(`${req.tool} ${req.version}: downloading ${url}\n`);
     const got = await fetchFile(url, file, ctx.retry ?? DEFAULT_RETRY, ctx.signal);
-    if (req.inArchive) checkGzip(got.head, req.tool, url);
-    else checkExecutable(got.head, req.tool, url, ctx.platform);
+    checkStart(got.head, req.tool, url, formatOf(req.inArchive !== undefined, ctx.platform));
     let expected = req.pinnedSha256;
     let source = 'the built-in pin';
     if (!expected) {
@@ -76,7 +75,7 @@ export async function installTool(req: ToolRequest, ctx: InstallContext): Promis
       const inside = fillTemplate(req.inArchive, { version: req.version, ...ctx.platform });
       binary = join(unpacked, inside);
       if (!existsSync(binary)) throw new Error(`${req.tool} ${req.version}: ${url} holds no ${inside}; check the URL or the mirror`);
-      checkExecutable(readHead(binary), req.tool, `${url} (${req.inArchive})`, ctx.platform);
+      checkStart(readHead(binary), req.tool, `${url} (${req.inArchive})`, formatOf(false, ctx.platform));
     }
     chmodSync(binary, 0o755); // executable only once verified
     const dir = await tc.cacheFile(binary, req.tool, req.tool, semver, ctx.platform.arch);
@@ -106,20 +105,17 @@ function readHead(file: string): Buffer {
   }
 }
 
-/** A .tar.gz download must start with gzip's magic (1f 8b); an HTML page is named as such. */
-export function checkGzip(head: Buffer, tool: string, url: string): void {
-  if (head.toString('utf8').trimStart().startsWith('<')) throw new Error(`${tool}: ${url} answered with an HTML page, not a .tar.gz archive; check the URL or the mirror`);
-  if (head.subarray(0, 2).toString('hex') !== '1f8b') throw new Error(`${tool}: ${url} is not a gzip archive (it starts with 0x${head.subarray(0, 4).toString('hex') || 'nothing'})`);
-}
-
 const MACH_O = ['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe', 'cafebabe'];
 
-export function checkExecutable(head: Buffer, tool: string, url: string, platform: Platform): void {
-  const text = head.toString('utf8').trimStart().toLowerCase();
-  if (text.startsWith('<')) {
-    throw new Error(`${tool}: ${url} answered with an HTML page, not a ${platform.os} executable; check the URL or the mirror`);
-  }
+/** The magic numbers a download must start with, and what the message calls it. */
+function formatOf(archive: boolean, platform: Platform): { what: string; magics: string[] } {
+  if (archive) return { what: 'a .tar.gz archive', magics: ['1f8b'] };
+  return { what: `a ${platform.os} executable`, magics: platform.os === 'linux' ? ['7f454c46'] : MACH_O };
+}
+
+/** A download must start with its format's magic number; an HTML page (a login or error page) is named as such. */
+function checkStart(head: Buffer, tool: string, url: string, want: { what: string; magics: string[] }): void {
+  if (head.toString('utf8').trimStart().startsWith('<')) throw new Error(`${tool}: ${url} answered with an HTML page, not ${want.what}; check the URL or the mirror`);
   const magic = head.subarray(0, 4).toString('hex');
-  const ok = platform.os === 'linux' ? magic === '7f454c46' : MACH_O.includes(magic);
-  if (!ok) throw new Error(`${tool}: ${url} is not a ${platform.os} executable (it starts with 0x${magic || 'nothing'})`);
+  if (!want.magics.some((m) => magic.startsWith(m))) throw new Error(`${tool}: ${url} is not ${want.what} (it starts with 0x${magic || 'nothing'})`);
 }

@@ -81,7 +81,7 @@ export const preflight: StepAction<'preflight'> = {
  */
 const ENGINE_TIMEOUT_MS = 10_000;
 
-export interface Bounded {
+interface Bounded {
   task: StepTask;
   signal: AbortSignal;
 }
@@ -155,7 +155,8 @@ async function clustersOnHost(ctx: StepContext, b: Bounded): Promise<number> {
 export async function inotifyFinding(runner: CommandRunner, clusters: number, signal?: AbortSignal): Promise<{ message: string; warn: boolean }> {
   const short = inotifyShortfall(readInotify(), clusters);
   const list = Object.entries(short).map(([k, n]) => `${k}=${n}`).join(' ');
-  const command = sysctlCommand(short).join(' ');
+  const sysctl = sysctlCommand(short); // sudo sysctl -w …
+  const command = sysctl.join(' ');
   if (Object.keys(short).length === 0) return { message: `inotify: enough for ${clusters} cluster(s)`, warn: false };
   if (process.getuid?.() === 0) {
     try {
@@ -165,7 +166,7 @@ export async function inotifyFinding(runner: CommandRunner, clusters: number, si
       return { message: `inotify: could not raise ${list} (${errorMessage(err)}); run: ${command}`, warn: true };
     }
   }
-  const sudo = await runner.run('sudo', ['-n', ...sysctlCommand(short).slice(1)], { signal, allowFailure: true }).catch(() => undefined);
+  const sudo = await runner.run('sudo', ['-n', ...sysctl.slice(1)], { signal, allowFailure: true }).catch(() => undefined);
   if (sudo?.code === 0) return { message: `inotify: raised ${list} for ${clusters} cluster(s) (sudo)`, warn: false };
   return { message: `inotify: ${list} are needed for ${clusters} cluster(s) and this process may not raise them; run: ${command}`, warn: true };
 }
