@@ -140,6 +140,7 @@ export function normalize(env: EnvFile, where: Where): Config {
   };
   const redis = env.redis && { ...env.redis, placement: placementOf('redis', env.redis.placement) };
 
+  const namespace = env.namespace ?? `${env.name}-e2e`;
   let deploy: Config['deploy'];
   if (env.deploy) {
     if (!hasCluster) problem(['deploy'], 'deploying manifests needs a `cluster` key');
@@ -162,18 +163,18 @@ export function normalize(env: EnvFile, where: Where): Config {
       }
       return full;
     });
+    const looksInNamespace = env.deploy.wait.length > 0 || Object.keys(env.deploy.expose).length > 0;
     const helm = (env.deploy.helm ?? []).map((h, i): HelmRelease => {
       const chart = mustExist(['deploy', 'helm', i, 'chart'], h.chart, 'any', 'chart');
       const wrong = checkPath(chart, 'any') ? undefined : chartProblem(chart, h.chart);
       if (wrong) problem(['deploy', 'helm', i, 'chart'], wrong);
-      const own = env.namespace ?? `${env.name}-e2e`;
-      if (h.namespace && h.namespace !== own && (env.deploy?.wait.length || Object.keys(env.deploy?.expose ?? {}).length)) {
-        problem(['deploy', 'helm', i, 'namespace'], `wait and expose look in the environment's namespace "${own}"; install the chart there (leave namespace out) or wait for it in your tests`);
+      if (h.namespace && h.namespace !== namespace && looksInNamespace) {
+        problem(['deploy', 'helm', i, 'namespace'], `wait and expose look in the environment's namespace "${namespace}"; install the chart there (leave namespace out) or wait for it in your tests`);
       }
       return {
         chart,
         release: h.release,
-        namespace: h.namespace ?? own,
+        namespace: h.namespace ?? namespace,
         values: h.values.map((v, j) => mustExist(['deploy', 'helm', i, 'values', j], v, 'file')),
         set: h.set,
       };
@@ -257,7 +258,7 @@ export function normalize(env: EnvFile, where: Where): Config {
     file: where.file,
     workspace: where.workspace,
     name: env.name,
-    namespace: env.namespace ?? `${env.name}-e2e`,
+    namespace,
     paths: env.paths,
     cluster,
     images,

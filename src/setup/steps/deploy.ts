@@ -76,6 +76,8 @@ async function installCharts(ctx: StepContext, charts: HelmRelease[], values: Re
   };
   try {
     for (const [i, h] of charts.entries()) {
+      // Filled as text, unlike manifests: a chart's values are its own schema, where `port: ${POSTGRES_PORT}`
+      // must stay the number a template may compute with (the values made here hold no `: ` or `#`).
       const files = h.values.map((v, j) => secretFile(`${i}-${j}.yaml`, substitute(readFileSync(v, 'utf8'), values)));
       const set = Object.entries(h.set).map(([key, v], j): HelmSet => {
         if (typeof v !== 'string') return { key, value: String(v), as: 'set' };

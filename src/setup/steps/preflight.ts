@@ -45,9 +45,11 @@ export const preflight: StepAction<'preflight'> = {
     };
     // every engine call shares one bound: they all wait behind the daemon's locks, and this step gates the rest
     const bounded = { task, signal: AbortSignal.any([task.signal, AbortSignal.timeout(ENGINE_TIMEOUT_MS)]) };
+    // the engine's answers are asked for first: they come back while the build contexts are walked
+    const asked = [engineInfo(ctx, bounded), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)] as const;
     const files = Object.fromEntries(Object.entries(ctx.config.images).map(([name, image]) => [name, contextFiles(image.context)]));
     const imageIds: Record<string, string> = {};
-    const [info, parts, clusters] = await Promise.all([engineInfo(ctx, bounded), diskParts(ctx, bounded, files, imageIds), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)]);
+    const [info, clusters, parts] = await Promise.all([...asked, diskParts(ctx, bounded, files, imageIds)]);
 
     const need = diskNeed(parts);
     const remote = engineElsewhere(ctx);
