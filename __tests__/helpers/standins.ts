@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { DEFAULT_HELM_VERSION, DEFAULT_KIND_VERSION, DEFAULT_KUBECTL_VERSION } from '../../src/tools/releases.js';
 import { currentPlatform } from '../../src/tools/platform.js';
+import { newestKubectl } from './real-kubectl.js';
 import { ROOT } from './run.js';
 
 export interface StandinRecord {
@@ -31,7 +32,9 @@ export async function toolCacheWithStandins(): Promise<string> {
   const temp = mkdtempSync(join(tmpdir(), 'standin-bin-'));
   for (const [tool, version] of [['kind', DEFAULT_KIND_VERSION], ['kubectl', DEFAULT_KUBECTL_VERSION], ['helm', DEFAULT_HELM_VERSION]] as const) {
     const file = join(temp, tool);
-    writeFileSync(file, `#!/bin/sh\nexec node ${join(ROOT, '__tests__/bin/standin', `${tool}.mjs`)} "$@"\n`);
+    // kubectl's stand-in hands `kustomize` to the real client, found here the one way (real-kubectl.ts)
+    const real = tool === 'kubectl' ? `STANDIN_REAL_KUBECTL='${newestKubectl() ?? ''}' ` : '';
+    writeFileSync(file, `#!/bin/sh\n${real}exec node ${join(ROOT, '__tests__/bin/standin', `${tool}.mjs`)} "$@"\n`);
     chmodSync(file, 0o755);
     await tc.cacheFile(file, tool, tool, version.replace(/^v/, ''), currentPlatform().arch);
   }

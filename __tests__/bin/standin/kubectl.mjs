@@ -5,8 +5,8 @@
 // `kustomize` needs no cluster: it is handed to the real kubectl client this machine image
 // carries (the newest kubectl.1.NN beside the `kubectl` on PATH), so rendering is kustomize's own.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CLUSTER_SCOPED, mergeServicePorts, refusal } from './api-rules.mjs';
 import { fail, parse, record } from './common.mjs';
@@ -29,20 +29,10 @@ const out = (t) => process.stdout.write(`${t}\n`);
 
 const [verb, ...rest] = args;
 
-/** The real client: the newest versioned kubectl beside the one PATH resolves to, outside the tool-cache. */
-function realKubectl() {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const f = join(dir, 'kubectl');
-    if (!existsSync(f) || readFileSync(f).subarray(0, 2).toString() === '#!') continue; // a stand-in script
-    const home = dirname(realpathSync(f));
-    const versioned = readdirSync(home).filter((n) => /^kubectl\.1\.\d+$/.test(n)).sort((a, b) => Number(b.split('.')[2]) - Number(a.split('.')[2]));
-    return join(home, versioned[0] ?? 'kubectl');
-  }
-  fail('kubectl', all, 'error: the stand-in found no real kubectl on PATH to run kustomize with');
-}
-
 if (verb === 'kustomize') {
-  const r = spawnSync(realKubectl(), args, { encoding: 'utf8' });
+  // the real client, which the launcher names (__tests__/helpers/standins.ts)
+  const real = process.env.STANDIN_REAL_KUBECTL || fail('kubectl', all, 'error: the stand-in was given no real kubectl to run kustomize with');
+  const r = spawnSync(real, args, { encoding: 'utf8' });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   record('kubectl', all, r.status ?? 1);
