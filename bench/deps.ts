@@ -7,12 +7,10 @@
  * the second line shows what is left of our own overhead. Then the no-cluster example with its
  * migrations, as before.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { createClient } from 'redis';
 import { allDone } from '../src/core/all-done.js';
 import { poll } from '../src/core/poll.js';
@@ -21,7 +19,8 @@ import { Secrets } from '../src/exec/secrets.js';
 import { down } from '../src/setup/down.js';
 import { prepare } from '../src/setup/prepare.js';
 import { up } from '../src/setup/up.js';
-import { median, report } from './util.js';
+import { pollSelect1 } from './pg-poll.js';
+import { docker, median, report } from './util.js';
 
 const PG = 'ds-e2e-test/postgres:15';
 const REDIS = 'ds-e2e-test/redis:7';
@@ -59,8 +58,6 @@ async function testcontainers(tmpfs = false): Promise<number> {
   return ms;
 }
 
-const run = promisify(execFile);
-const docker = async (args: string[]): Promise<string> => (await run('docker', args, { encoding: 'utf8' })).stdout;
 
 /**
  * The floor: docker run, then the same protocol checks, polled every 20 ms. Every docker call is
@@ -76,16 +73,7 @@ async function raw(i: number, tmpfs = false): Promise<number> {
     const storage = tmpfs ? ['--tmpfs', `${TMPFS}:rw,mode=1777`, '--env', `PGDATA=${TMPFS_PGDATA}`] : [];
     await docker(['run', '--detach', '--name', names[0], '--env', 'POSTGRES_PASSWORD=pw', '--env', 'POSTGRES_USER=e2e', '--env', 'POSTGRES_DB=e2e', ...storage, '--publish', '127.0.0.1::5432', PG]);
     const url = `postgres://e2e:pw@127.0.0.1:${await port(names[0], 5432)}/e2e`;
-    await poll('raw postgres', async () => {
-      const c = new pg.Client({ connectionString: url });
-      c.on('error', () => {});
-      try {
-        await c.connect();
-        await c.query('SELECT 1');
-      } finally {
-        await c.end().catch(() => {});
-      }
-    }, { intervalMs: 20, timeoutMs: 60_000 });
+    await pollSelect1('raw postgres', url, 20);
   };
   const runRedis = async () => {
     await docker(['run', '--detach', '--name', names[1], '--publish', '127.0.0.1::6379', REDIS]);

@@ -1,4 +1,12 @@
-/** Small helpers shared by the benchmarks: timing and one aligned line per result. */
+/** Small helpers shared by the benchmarks: timing, docker calls and one aligned line per result. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A docker call that does not block the event loop, so that calls and polls can run side by side. */
+export const docker = async (args: string[]): Promise<string> => (await run('docker', args, { encoding: 'utf8' })).stdout;
+
 export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
   const value = await fn();
