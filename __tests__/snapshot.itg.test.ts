@@ -72,6 +72,7 @@ describe('snapshots of the migrated database', () => {
     });
     expect(warm.main.code).toBe(0);
     expect(warm.main.stdout).toContain('postgres snapshot: hit');
+    expect(warm.main.stdout).toMatch(/postgres: snapshot unpacked in \d+ ms, prepared in \d+ ms/);
     expect(warm.main.stdout).toContain('migrations (goose, ledger goose_db_version): 0 applied, 3 already applied');
     expect(oldRefused).toMatch(/password authentication failed for user "app"/);
     expect(warm.seen).toEqual(cold.seen);
