@@ -3,12 +3,12 @@
  * containers, networks and volumes, made here with their labels, and kind's stand-in from the
  * tool-cache, which deletes a cluster's node containers as kind does.
  */
-import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { ProcessRunner } from '../src/exec/runner.js';
+import { delimiter, join } from 'node:path';
+import { ProcessRunner, type CommandRunner, type RunOptions, type RunResult } from '../src/exec/runner.js';
 import { Secrets } from '../src/exec/secrets.js';
 import type { LegState } from '../src/setup/context.js';
 import { down } from '../src/setup/down.js';
@@ -31,7 +31,7 @@ function makeLeg(leg: string) {
 }
 
 function state(leg: string, labels: Record<string, string>, over: Partial<LegState> = {}): LegState {
-  const workDir = mkdtempSync(join(tmpdir(), 'down-'));
+  const workDir = temp('down-');
   return {
     env: 'api',
     clusterName: leg,
@@ -47,12 +47,30 @@ function state(leg: string, labels: Record<string, string>, over: Partial<LegSta
   };
 }
 
+/** The real runner, noting each command line it runs, so the order of the calls can be checked. */
+class NotingRunner implements CommandRunner {
+  readonly lines: string[] = [];
+  private readonly real = new ProcessRunner(new Secrets());
+  run(cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult> {
+    this.lines.push([cmd, ...args].join(' '));
+    return this.real.run(cmd, args, opts);
+  }
+}
+
 /** The services `down` is given: the real runner, and a PATH that kind's directory is added to, as core.addPath does. */
 function services() {
   const said: string[] = [];
+  const runner = new NotingRunner();
   const addPath = (dir: string) => (process.env.PATH = `${dir}${delimiter}${process.env.PATH}`);
-  return { said, services: { runner: new ProcessRunner(new Secrets()), secrets: new Secrets(), logger: { info: (m: string) => said.push(m), warn: (m: string) => said.push(`warning: ${m}`) }, addPath } };
+  return { said, runner, services: { runner, secrets: new Secrets(), logger: { info: (m: string) => said.push(m), warn: (m: string) => said.push(`warning: ${m}`) }, addPath } };
 }
+
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
 
 const exists = (name: string) => spawnSync('docker', ['inspect', name], { stdio: 'ignore' }).status === 0;
 
@@ -63,6 +81,11 @@ let toolCache: string;
 beforeAll(async () => {
   // kind as a warm runner has it: in the tool-cache, so down finds it with no network
   toolCache = await toolCacheWithStandins();
+  temps.push(toolCache);
+});
+
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
 function restoreEnv() {
@@ -86,7 +109,7 @@ describe('down', () => {
     // a container of no leg on the leg's network (kind's node, the act job's container) is disconnected, not removed
     run(['run', '--detach', '--name', `${legs[0]}-outsider`, '--network', `${legs[0]}-net`, IMAGE, 'sleep', 'infinity']);
     process.env.RUNNER_TOOL_CACHE = toolCache;
-    process.env.STANDIN_LOG = join(mkdtempSync(join(tmpdir(), 'down-log-')), 'standin.jsonl');
+    process.env.STANDIN_LOG = join(temp('down-log-'), 'standin.jsonl');
     const s = services();
     const st = state(legs[0], a);
     const r = await down(st, s.services, { failed: false, diagnostics: false });
@@ -100,14 +123,21 @@ describe('down', () => {
     expect(leftovers(b)).toEqual({ containers: [`${legs[1]}-postgres`], networks: [`${legs[1]}-net`], volumes: [`${legs[1]}-data`] });
     expect(exists(`${legs[1]}-control-plane`)).toBe(true);
     expect(s.said.at(-1)).toBe(`removed cluster ${legs[0]}, 1 container(s), 1 network(s), 1 volume(s) of ${legs[0]}`);
+    // the cluster goes first, then the containers, the networks and the volumes
+    const first = (prefix: string) => s.runner.lines.findIndex((l) => l.startsWith(prefix));
+    const order = ['kind delete cluster', 'docker rm ', 'docker network rm ', 'docker volume rm '].map(first);
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
   });
 
   test('cleanup on-success after a failure keeps everything and runs nothing', async () => {
     const a = makeLeg(legs[0]);
     process.env.RUNNER_TOOL_CACHE = toolCache;
-    process.env.STANDIN_LOG = join(mkdtempSync(join(tmpdir(), 'down-log-')), 'standin.jsonl');
-    const r = await down(state(legs[0], a, { cleanup: 'on-success' }), services().services, { failed: true, diagnostics: false });
+    process.env.STANDIN_LOG = join(temp('down-log-'), 'standin.jsonl');
+    const s = services();
+    const r = await down(state(legs[0], a, { cleanup: 'on-success' }), s.services, { failed: true, diagnostics: false });
     expect(r.kept).toBe(true);
+    expect(s.runner.lines).toEqual([]);
     expect(readRecords(process.env.STANDIN_LOG)).toEqual([]);
     expect(leftovers(a)).toEqual({ containers: [`${legs[0]}-postgres`], networks: [`${legs[0]}-net`], volumes: [`${legs[0]}-data`] });
     expect(exists(`${legs[0]}-control-plane`)).toBe(true);
@@ -115,9 +145,11 @@ describe('down', () => {
 
   test('a kind that cannot run is a warning; the containers are still removed', async () => {
     const a = makeLeg(legs[0]);
-    // no kind in the tool-cache, none to download (nothing listens on port 1), none on PATH: only docker's folder
-    process.env.RUNNER_TOOL_CACHE = mkdtempSync(join(tmpdir(), 'down-empty-tc-'));
-    process.env.PATH = dirname(execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim());
+    // no kind in the tool-cache, none to download (nothing listens on port 1), none on PATH: only docker
+    process.env.RUNNER_TOOL_CACHE = temp('down-empty-tc-');
+    const bin = temp('down-bin-');
+    symlinkSync(execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim(), join(bin, 'docker'));
+    process.env.PATH = bin;
     const s = services();
     const r = await down(state(legs[0], a, { kindUrl: 'http://127.0.0.1:1/kind-{version}-{os}-{arch}' }), s.services, { failed: false, diagnostics: false });
     expect(r.removed.cluster).toBeUndefined();
