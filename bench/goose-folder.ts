@@ -90,7 +90,7 @@ export function gooseFile(i: number): string {
   }
   const down = [
     ...(i % 2 === 0 ? [`DROP TABLE ${t}_events;`] : []),
-    ...(i > 1 ? [`ALTER TABLE t${i - 1} DROP COLUMN note_${i};`] : []),
+    ...(i > 1 ? [`ALTER TABLE t${i - 1} ALTER COLUMN name SET STATISTICS -1;`, `ALTER TABLE t${i - 1} DROP COLUMN note_${i};`] : []),
     `DROP TABLE ${t}_tags;`,
     `DROP TYPE ${t}_tag_kind;`,
     `DROP VIEW ${t}_open;`,

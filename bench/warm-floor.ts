@@ -1,9 +1,10 @@
 /**
- * The least a warm start can take on this host, measured beside the warm bench's runs: a bare
- * `node` start, then one `docker run` of the image on a data directory that is already in place,
- * polled with `SELECT 1` every 10 ms. A warm run must also fetch its snapshot from the cache, put
- * it in place and give the role a new password; the floor leaves all of that out, so no warm run
- * can come in under it. When 0.3 x cold is below the floor, that target cannot be met here.
+ * About the least a warm start can take on this host, measured beside the warm bench's runs: a
+ * bare `node` start, then one `docker run` of the image on a data directory that is already in
+ * place, its published port looked up, polled with `SELECT 1` every 10 ms. A warm run must also
+ * fetch its snapshot from the cache, put it in place and give the role a new password, which the
+ * floor leaves out; it counts a port lookup and a create that a warm run overlaps with other
+ * work (tens of ms), and its data is on disk.
  */
 import { spawnSync } from 'node:child_process';
 import { pollSelect1 } from './pg-poll.js';

@@ -155,7 +155,8 @@ async function warmOn(storage: 'memory' | 'disk', image: string, fresh?: () => v
       // (unpacking it and the password, as the warm run's log times them) and ours.
       const floor = await warmFloor(image);
       const restored = /snapshot unpacked in (\d+) ms, prepared in (\d+) ms/.exec(warm.out);
-      const [unpack, password] = [Number(restored?.[1] ?? NaN), Number(restored?.[2] ?? NaN)];
+      if (!restored) throw new Error(`warm bench (${label}): the warm run's log does not say what unpacking and the password took`);
+      const [unpack, password] = [Number(restored[1]), Number(restored[2])];
       const least = floor + unpack + password;
       report(`warm (${label}): floor`, { floor_ms: floor, unpack_ms: unpack, password_ms: password, 'floor+snapshot/cold': least / cold.ms, 'warm/(floor+snapshot)': warm.ms / least });
     }

@@ -130,7 +130,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
     await docker.exec(holder, ['tar', '--numeric-owner', '-x', '-C', placed.mount], { ...call, user: '0', input: restore.archive });
     const preparing = Date.now();
     await restore.prepare(holder);
-    // what a restore costs beyond a start, for whoever weighs a snapshot against the cold path
+    // what unpacking and the password cost (the download ran beside the holder's start), for whoever weighs a snapshot against the cold path
     opts.log?.write(`${preset.role}: snapshot unpacked in ${preparing - unpacking} ms, prepared in ${Date.now() - preparing} ms\n`);
   }
   const [hostPort] = await allDone([docker.hostPort(holder, preset.port, call), docker.start(opts.name, call)]);
