@@ -19,9 +19,10 @@
  *
  * With the image kept, a last line gives the floor beside the runs (warm-floor.ts): what starting
  * PostgreSQL on data already in place takes here. Added to it, what the warm run's log says the
- * snapshot's own work took (unpacking it, giving the role this run's password) is the least a warm
- * run that unpacks and sets the password as this one does can take; its ratio to cold says whether
- * 0.3 is within reach of tuning the rest.
+ * snapshot's own work took (unpacking it, giving the role this run's password) is about the least
+ * a warm run that unpacks and sets the password as this one does can take (give or take the tens
+ * of ms the floor's port lookup and create cost); its ratio to cold says whether 0.3 is within
+ * reach of tuning the rest.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -157,7 +158,7 @@ async function warmOn(storage: 'memory' | 'disk', image: string, fresh?: () => v
       const restored = /snapshot unpacked in (\d+) ms, prepared in (\d+) ms/.exec(warm.out);
       if (!restored) throw new Error(`warm bench (${label}): the warm run's log does not say what unpacking and the password took`);
       const [unpack, password] = [Number(restored[1]), Number(restored[2])];
-      const least = floor + unpack + password;
+      const least = floor + unpack + password; // about the least, see above
       report(`warm (${label}): floor`, { floor_ms: floor, unpack_ms: unpack, password_ms: password, 'floor+snapshot/cold': least / cold.ms, 'warm/(floor+snapshot)': warm.ms / least });
     }
   } finally {
