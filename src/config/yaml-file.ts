@@ -7,9 +7,15 @@ import { parse } from 'yaml';
  * without the file's name, which the caller gives in its own words.
  */
 export function readYamlMapping(file: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`could not be read: ${(err as Error).message}`);
+  }
   let value: unknown;
   try {
-    value = parse(readFileSync(file, 'utf8'));
+    value = parse(text);
   } catch (err) {
     throw new Error(`is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

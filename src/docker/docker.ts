@@ -39,6 +39,15 @@ export class Docker {
     readonly engine: Engine = 'docker',
   ) {}
 
+  /**
+   * Whether `memoryVolumes` can be made: they are made with docker's `--mount …,volume-opt=…`,
+   * which podman's `--mount` took only from 2022 (containers/podman#13387), and no podman can be
+   * tried here, so with podman they are not offered.
+   */
+  get memoryVolumes(): boolean {
+    return this.engine === 'docker';
+  }
+
   private async out(args: string[], call: Call = {}, quiet = false): Promise<string> {
     const r = await this.runner.run(this.engine, args, { ...call, quietStdout: quiet });
     return r.stdout.trim();
@@ -114,6 +123,7 @@ export class Docker {
     for (const a of spec.aliases ?? []) args.push('--network-alias', a);
     if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);
     for (const v of spec.volumes ?? []) args.push('--volume', v);
+    if (spec.memoryVolumes?.length && !this.memoryVolumes) throw new Error(`${this.engine} cannot make the RAM-backed volumes of ${spec.name} here`);
     for (const v of spec.memoryVolumes ?? []) args.push('--mount', `type=volume,dst=${v},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`);
     if (spec.volumesFrom) args.push('--volumes-from', spec.volumesFrom);
     const env: Record<string, string> = {};

@@ -56,14 +56,13 @@ export interface StepContext {
 export const ROLLOUT_SECONDS = 300;
 
 /**
- * Where PostgreSQL keeps its data as a container (`placement: docker`) on this engine. The
- * RAM-backed volume is made with docker's `--mount …,volume-opt=…`; podman's `--mount` took
- * `volume-opt` only from 2022 (containers/podman#13387), and no podman can be tried here, so with
- * podman the data stays on disk, and the task's log says so when a log is given.
+ * Where PostgreSQL keeps its data as a container (`placement: docker`) on this engine: on disk
+ * where the engine cannot make a RAM-backed volume (`Docker.memoryVolumes`), and the task's log
+ * says so when a log is given.
  */
 export function postgresStorage(ctx: Pick<StepContext, 'config' | 'docker'>, log?: { write(text: string): void }): 'memory' | 'disk' | undefined {
   const storage = ctx.config.postgres?.storage;
-  if (storage !== 'memory' || ctx.docker.engine === 'docker') return storage;
+  if (storage !== 'memory' || ctx.docker.memoryVolumes) return storage;
   log?.write(`postgres: the data stays on disk with ${ctx.docker.engine} (its RAM-backed volume is made for docker only)\n`);
   return 'disk';
 }

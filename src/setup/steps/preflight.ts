@@ -48,8 +48,7 @@ export const preflight: StepAction<'preflight'> = {
     // the engine's answers are asked for first: they come back while the build contexts are walked
     const asked = [engineInfo(ctx, bounded), ctx.cluster ? clustersOnHost(ctx, bounded) : Promise.resolve(0)] as const;
     const files = Object.fromEntries(Object.entries(ctx.config.images).map(([name, image]) => [name, contextFiles(image.context)]));
-    const imageIds: Record<string, string> = {};
-    const [info, clusters, parts] = await Promise.all([...asked, diskParts(ctx, bounded, files, imageIds)]);
+    const [info, clusters, { parts, imageIds }] = await Promise.all([...asked, diskParts(ctx, bounded, files)]);
 
     const need = diskNeed(parts);
     const remote = engineElsewhere(ctx);
@@ -120,13 +119,14 @@ async function engineInfo(ctx: StepContext, b: Bounded): Promise<EngineInfo> {
   }
 }
 
-/** What this run writes under the data root: what is already there costs nothing (and its id goes in `ids`). */
-async function diskParts(ctx: StepContext, b: Bounded, files: Record<string, string[]>, ids: Record<string, string>): Promise<Record<string, number>> {
+/** What this run writes under the data root: what is already there costs nothing, and the ids of the images found. */
+async function diskParts(ctx: StepContext, b: Bounded, files: Record<string, string[]>): Promise<{ parts: Record<string, number>; imageIds: Record<string, string> }> {
   const parts: Record<string, number> = {};
+  const imageIds: Record<string, string> = {};
   const missing = async (ref: string): Promise<boolean> => {
-    const id = await orElse(b, `image inspect ${ref}`, ctx.docker.imageId(ref, { signal: b.signal }), 'unknown');
-    if (id === 'unknown') return false; // not answered in time: not counted, and looked for again by its pull
-    if (id) ids[ref] = id;
+    const id = await orElse(b, `image inspect ${ref}`, ctx.docker.imageId(ref, { signal: b.signal }), null);
+    if (id === null) return false; // not answered in time: not counted, and looked for again by its pull
+    if (id) imageIds[ref] = id;
     return !id;
   };
   const checks: Promise<void>[] = [];
@@ -138,7 +138,7 @@ async function diskParts(ctx: StepContext, b: Bounded, files: Record<string, str
   }
   for (const [name, image] of Object.entries(ctx.config.images)) parts[`build ${name}`] = contextBytes(image.context, files[name] ?? []) + ALLOWANCE.buildLayers;
   await Promise.all(checks);
-  return parts;
+  return { parts, imageIds };
 }
 
 /** kind clusters on this host, this one included. */

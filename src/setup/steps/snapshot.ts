@@ -25,7 +25,6 @@ const PREFIXES = 9;
 
 export interface SnapshotPlan {
   set: MigrationSet;
-  
   key: string;
   keyFor: (files: number) => string;
   /** Relative to the workspace. */
