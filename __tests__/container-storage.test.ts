@@ -8,10 +8,10 @@ import { describe, expect, test } from '@jest/globals';
 import { startContainer, type Restore, type StartOptions } from '../src/deps/container.js';
 import { PG_DATA_MOUNT, PGDATA, postgresPreset } from '../src/deps/presets.js';
 import { Docker } from '../src/docker/docker.js';
-import { FakeRunner } from './helpers/fake-runner.js';
+import { FakeRunner, MEMORY_MOUNT_FLAG, refuseStart } from './helpers/fake-runner.js';
 
 const NAME = 'leg-postgres';
-const MEMORY_MOUNT = `--mount type=volume,dst=${PG_DATA_MOUNT},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`;
+const MEMORY_MOUNT = MEMORY_MOUNT_FLAG;
 
 /** A fake runner whose calls can be held back, keeping the order in which they end: to see what waits for what. */
 class SlowRunner extends FakeRunner {
@@ -31,8 +31,7 @@ class SlowRunner extends FakeRunner {
 }
 
 function startWith(runner: FakeRunner, storage: StartOptions['storage'], restore?: Restore | 'miss') {
-  runner.on(['docker', 'port'], { stdout: '127.0.0.1:1\n' });
-  runner.on(['docker', 'start', NAME], { code: 1, stderr: 'start refused by the test' });
+  refuseStart(runner, 'docker', NAME);
   const opts: StartOptions = {
     name: NAME,
     labels: { leg: 'leg' },
@@ -44,8 +43,7 @@ function startWith(runner: FakeRunner, storage: StartOptions['storage'], restore
   return startContainer(new Docker(runner), preset, opts);
 }
 
-async function start(storage: StartOptions['storage'], restore?: Restore | 'miss') {
-  const runner = new FakeRunner();
+async function start(storage: StartOptions['storage'], restore?: Restore | 'miss', runner = new FakeRunner()) {
   await expect(startWith(runner, storage, restore)).rejects.toThrow('start refused by the test');
   // each of the two containers is made exactly once; a missing line fails here, not silently below
   const line = (prefix: string) => {
@@ -93,14 +91,19 @@ describe('where PostgreSQL keeps its data', () => {
   });
 
   test('memory, a snapshot arrives: unpacked into the RAM-backed volume, and prepared in the holder before the database starts', async () => {
-    const prepared: string[] = [];
-    const r = await start('memory', { archive: Buffer.from('x'), prepare: async (holder) => void prepared.push(holder) });
+    const runner = new FakeRunner();
+    // each prepare notes the holder it was given and how many calls had been made by then
+    const prepared: { holder: string; after: number }[] = [];
+    const r = await start('memory', { archive: Buffer.from('x'), prepare: async (holder) => void prepared.push({ holder, after: runner.calls.length }) }, runner);
     expect(r.holder).toContain(MEMORY_MOUNT);
     const tar = r.lines.findIndex((l) => l.includes(' tar --numeric-owner -x '));
     const started = r.lines.indexOf(`docker start ${NAME}`);
     expect(tar).toBeGreaterThan(-1);
     expect(started).toBeGreaterThan(tar);
-    expect(prepared).toEqual([`${NAME}-net`]);
+    expect(prepared).toEqual([{ holder: `${NAME}-net`, after: expect.any(Number) }]);
+    // after the unpack, before the database's start
+    expect(prepared[0].after).toBeGreaterThan(tar);
+    expect(prepared[0].after).toBeLessThanOrEqual(started);
   });
 
   test('a holder that does not start fails the start only once the database\'s create has ended, so the cleanup that follows finds it', async () => {
@@ -110,5 +113,11 @@ describe('where PostgreSQL keeps its data', () => {
     expect(runner.ended).toContain(`docker start ${NAME}-net`);
     expect(runner.ended.some((l) => l.startsWith(`docker create --name ${NAME} `))).toBe(true);
     expect(runner.ended.indexOf(`docker start ${NAME}-net`)).toBeLessThan(runner.ended.findIndex((l) => l.startsWith(`docker create --name ${NAME} `)));
+  });
+
+  test('an engine that cannot make a RAM-backed volume is refused before any call, not sent a flag it lacks', async () => {
+    const runner = new FakeRunner();
+    await expect(new Docker(runner, 'podman').create({ name: NAME, image: 'postgres:16', labels: {}, memoryVolumes: [PG_DATA_MOUNT] })).rejects.toThrow(`podman cannot make the RAM-backed volumes of ${NAME} here`);
+    expect(runner.calls).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ import { DEFAULT_KIND_VERSION, KIND_RELEASES } from '../src/tools/releases.js';
 import { currentPlatform } from '../src/tools/platform.js';
 import { Mirror } from './helpers/mirror.js';
 import { harness, taskWith, toolCacheHolding } from './helpers/step-harness.js';
+import { MEMORY_MOUNT_FLAG, refuseStart } from './helpers/fake-runner.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
 const NODE = KIND_RELEASES[DEFAULT_KIND_VERSION].nodeImages[KIND_RELEASES[DEFAULT_KIND_VERSION].defaultKubernetes];
@@ -421,14 +422,13 @@ describe('start-container', () => {
     expect(h.runner.calls[0].env).toEqual({});
     expect(h.runner.calls[2].env).toEqual({ POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw-unit-test-secret', POSTGRES_DB: 'app', PGDATA: '/var/lib/postgresql/ds-e2e/pgdata' });
     // storage: memory (the default): the holder carries a RAM-backed volume that the database mounts too
-    expect(h.runner.lines()[0]).toContain(' --mount type=volume,dst=/var/lib/postgresql/ds-e2e,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777 ');
+    expect(h.runner.lines()[0]).toContain(` ${MEMORY_MOUNT_FLAG} `);
     expect(h.runner.lines()[2]).toContain(` --volumes-from ${name}-net `);
   });
 
   test('with podman, the data stays on disk (the RAM-backed volume is made for docker only), and the log says so', async () => {
     const h = harness(ws, 'podman-pg.yaml');
-    h.runner.on(['podman', 'port'], { stdout: '127.0.0.1:1\n' });
-    h.runner.on(['podman', 'start', h.ctx.identity.container('postgres')], { code: 1, stderr: 'start refused by the test' }); // ends the start once the containers are made
+    refuseStart(h.runner, 'podman', h.ctx.identity.container('postgres')); // ends the start once the containers are made
     const task = taskWith({ 'pull:postgres': PG });
     await expect(startContainer.run({ kind: 'start-container', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, task)).rejects.toThrow('start refused by the test');
     expect(h.runner.lines()[0]).toMatch(/^podman create --name \S+-postgres-net /);

@@ -6,6 +6,7 @@
  * is run for real by the real runner, since it exists here; any other command is refused, so
  * that nothing (`sudo sysctl`, say) changes this host by way of a unit test.
  */
+import { PG_DATA_MOUNT } from '../../src/deps/presets.js';
 import { CommandError, ProcessRunner, type CommandRunner, type RunOptions, type RunResult } from '../../src/exec/runner.js';
 
 /** What the unit tier answers from rules, and what it runs for real. */
@@ -55,4 +56,15 @@ export class FakeRunner implements CommandRunner {
   lines(): string[] {
     return this.calls.map((c) => c.argv.join(' '));
   }
+}
+
+/** The flag Docker.create gives a RAM-backed volume at PostgreSQL's data mount. */
+export const MEMORY_MOUNT_FLAG = `--mount type=volume,dst=${PG_DATA_MOUNT},volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=mode=1777`;
+
+/**
+ * Refuses the `start` of the dependency `name` (not of its holder), so a start ends, at once,
+ * once its containers are made and its data is in place; the port lookup beside it is answered.
+ */
+export function refuseStart(runner: FakeRunner, engine: 'docker' | 'podman', name: string): FakeRunner {
+  return runner.on([engine, 'port'], { stdout: '127.0.0.1:1\n' }).on([engine, 'start', name], { code: 1, stderr: 'start refused by the test' });
 }
