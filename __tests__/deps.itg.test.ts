@@ -6,10 +6,11 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { poll } from '../src/core/poll.js';
 import { Docker } from '../src/docker/docker.js';
-import { startContainer } from '../src/deps/container.js';
+import { startContainer, type StartOptions } from '../src/deps/container.js';
 import { postgresPreset } from '../src/deps/presets.js';
 import { ProcessRunner } from '../src/exec/runner.js';
-import { leftovers, mountedVolumes, volumeExists } from './helpers/docker.js';
+import { leftovers, mountedVolumes, pgDataFs, volumeExists } from './helpers/docker.js';
+import { query } from './helpers/pg-schema.js';
 import { ROOT, RunnerFiles, runAction, runCli } from './helpers/run.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -138,30 +139,20 @@ describe('no-cluster environment, run as a runner runs the action', () => {
 
 describe('where PostgreSQL keeps its data', () => {
   const docker = new Docker(new ProcessRunner());
-  const start = (storage: 'memory' | 'disk', name: string) =>
+  const start = (storage: 'memory' | 'disk', name: string, restore?: StartOptions['restore']) =>
     startContainer(docker, postgresPreset({ image: PG_IMAGE, user: 'u', database: 'd', password: 'pw' }), {
       name,
       labels: { 'io.github.ds-e2e-setup.leg': name },
       readyTimeoutMs: 30_000,
       storage,
+      restore,
     });
-  const fsOfData = (container: string) => execFileSync('docker', ['exec', container, 'sh', '-c', 'stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim();
-  const query = async (url: string, sql: string) => {
-    const c = new pg.Client({ connectionString: url });
-    c.on('error', () => {}); // the restart below drops connections
-    try {
-      await c.connect();
-      return (await c.query(sql)).rows as Record<string, unknown>[];
-    } finally {
-      await c.end();
-    }
-  };
 
   test('memory: in a RAM-backed volume of the holder, so a restart of the database keeps its tables, on the same URL', async () => {
     const name = 'storage-memory-postgres';
     try {
       const started = await start('memory', name);
-      expect(fsOfData(name)).toBe('tmpfs');
+      expect(pgDataFs(name).fs).toBe('tmpfs');
       expect(mountedVolumes(`${name}-net`).map((v) => v.type)).toEqual(['tmpfs']);
       await query(started.url, 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)');
       execFileSync('docker', ['restart', name], { stdio: 'ignore' });
@@ -176,8 +167,22 @@ describe('where PostgreSQL keeps its data', () => {
     const name = 'storage-disk-postgres';
     try {
       await start('disk', name);
-      expect(fsOfData(name)).not.toBe('tmpfs');
+      expect(pgDataFs(name).fs).not.toBe('tmpfs');
       expect(mountedVolumes(`${name}-net`)).toEqual([]);
+    } finally {
+      await docker.removeContainers(await docker.containers({ 'io.github.ds-e2e-setup.leg': name }));
+    }
+  });
+
+  test('disk, a snapshot wanted but none arrives: the holder\'s volume stays unused, and PostgreSQL starts where the image keeps it', async () => {
+    const name = 'storage-disk-miss-postgres';
+    try {
+      const imageOwn = execFileSync('docker', ['image', 'inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', PG_IMAGE], { encoding: 'utf8' });
+      const started = await start('disk', name, { fetch: Promise.resolve(undefined) });
+      expect(mountedVolumes(`${name}-net`)).toEqual([{ name: expect.any(String), type: '' }]); // made for a restore, left empty
+      expect(`PGDATA=${pgDataFs(name).pgdata}`).toBe(/^PGDATA=.*$/m.exec(imageOwn)?.[0]);
+      expect(mountedVolumes(name)).toEqual([]); // no --volumes-from: the holder's volume is not the database's
+      expect(await query(started.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await docker.removeContainers(await docker.containers({ 'io.github.ds-e2e-setup.leg': name }));
     }

@@ -12,7 +12,7 @@ import { ProcessRunner, type CommandRunner, type RunOptions, type RunResult } fr
 import { Secrets } from '../src/exec/secrets.js';
 import type { LegState } from '../src/setup/context.js';
 import { down } from '../src/setup/down.js';
-import { leftovers } from './helpers/docker.js';
+import { containerExists, leftovers } from './helpers/docker.js';
 import { readRecords, toolCacheWithStandins } from './helpers/standins.js';
 
 const IMAGE = 'ds-e2e-test/debian:bookworm';
@@ -72,8 +72,6 @@ const temp = (prefix: string) => {
   return dir;
 };
 
-const exists = (name: string) => spawnSync('docker', ['inspect', name], { stdio: 'ignore' }).status === 0;
-
 const legs = [`down-${process.pid}-a`, `down-${process.pid}-b`];
 const saved = { PATH: process.env.PATH, RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE, STANDIN_LOG: process.env.STANDIN_LOG };
 let toolCache: string;
@@ -117,11 +115,11 @@ describe('down', () => {
     expect(process.env.PATH?.split(delimiter)[0].startsWith(toolCache)).toBe(true); // kind, found in the tool-cache again
     expect(readRecords(process.env.STANDIN_LOG).map((rec) => rec.args)).toEqual([['delete', 'cluster', '--name', legs[0], '--kubeconfig', st.kubeconfig]]);
     expect(leftovers(a)).toEqual({ containers: [], networks: [], volumes: [] });
-    expect(exists(`${legs[0]}-control-plane`)).toBe(false);
-    expect(exists(`${legs[0]}-outsider`)).toBe(true);
+    expect(containerExists(`${legs[0]}-control-plane`)).toBe(false);
+    expect(containerExists(`${legs[0]}-outsider`)).toBe(true);
     // the other leg, and its cluster, are untouched
     expect(leftovers(b)).toEqual({ containers: [`${legs[1]}-postgres`], networks: [`${legs[1]}-net`], volumes: [`${legs[1]}-data`] });
-    expect(exists(`${legs[1]}-control-plane`)).toBe(true);
+    expect(containerExists(`${legs[1]}-control-plane`)).toBe(true);
     expect(s.said.at(-1)).toBe(`removed cluster ${legs[0]}, 1 container(s), 1 network(s), 1 volume(s) of ${legs[0]}`);
     // the cluster goes first, then the containers, the networks and the volumes
     const first = (prefix: string) => s.runner.lines.findIndex((l) => l.startsWith(prefix));
@@ -140,7 +138,7 @@ describe('down', () => {
     expect(s.runner.lines).toEqual([]);
     expect(readRecords(process.env.STANDIN_LOG)).toEqual([]);
     expect(leftovers(a)).toEqual({ containers: [`${legs[0]}-postgres`], networks: [`${legs[0]}-net`], volumes: [`${legs[0]}-data`] });
-    expect(exists(`${legs[0]}-control-plane`)).toBe(true);
+    expect(containerExists(`${legs[0]}-control-plane`)).toBe(true);
   });
 
   test('a kind that cannot run is a warning; the containers are still removed', async () => {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startContainer } from '../src/deps/container.js';
 import { postgresPreset } from '../src/deps/presets.js';
 import { Docker } from '../src/docker/docker.js';
@@ -15,6 +14,7 @@ import { ProcessRunner } from '../src/exec/runner.js';
 import { applyMigrations, MigrationError } from '../src/migrate/apply.js';
 import { readMigrationSet } from '../src/migrate/detect.js';
 import type { MigrationTool } from '../src/migrate/types.js';
+import { query } from './helpers/pg-schema.js';
 
 const docker = new Docker(new ProcessRunner());
 const labels = { 'io.github.ds-e2e-setup.leg': `migrate-itg-${process.pid}` };
@@ -31,15 +31,6 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function query<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A fresh database for each folder. */
 async function fresh(): Promise<string> {

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { CacheServer } from './helpers/cache-server.js';
 import { PGDATA } from '../src/deps/presets.js';
-import { imageId, legVolumes, leftovers, mountedVolumes, volumeExists } from './helpers/docker.js';
+import { imageId, labelled, legVolumes, leftovers, mountedVolumes, pgDataFs, volumeExists } from './helpers/docker.js';
 import { ROOT, RunnerFiles, runAction } from './helpers/run.js';
 import { schema } from './helpers/pg-schema.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
@@ -34,10 +34,16 @@ async function run(query: (url: string) => Promise<unknown> = async () => undefi
   const env = { GITHUB_WORKSPACE: ws.dir, ...cache.env() };
   const main = await runAction('main', runner.processEnv({ config: 'e2e.yaml' }, env));
   const url = runner.outputs()['postgres-url'];
-  const seen = main.code === 0 ? await query(url) : undefined;
   const labels = JSON.parse(runner.saved().leg).labels as Record<string, string>;
-  const volumes = legVolumes(labels);
-  expect((await runAction('post', runner.postEnv({}, env))).code).toBe(0);
+  let seen: unknown;
+  let volumes: string[] = [];
+  try {
+    volumes = legVolumes(labels);
+    seen = main.code === 0 ? await query(url) : undefined;
+  } finally {
+    // post runs whatever the looks above threw, so a failed test leaves no database behind
+    expect((await runAction('post', runner.postEnv({}, env))).code).toBe(0);
+  }
   expect(leftovers(labels).containers).toEqual([]);
   expect(volumes.filter(volumeExists)).toEqual([]);
   return { main, url, seen, volumes, summary: readFileSync(runner.summary, 'utf8') };
@@ -95,9 +101,9 @@ describe('snapshots of the migrated database', () => {
     writeFileSync(join(ws.dir, 'e2e.yaml'), config.replace('  user: app\n', '  user: app\n  storage: disk\n'));
     // where PGDATA is, and the file system it is on, in the running PostgreSQL; the volumes its holder carries for it
     const dataFs = (url: string) => {
-      const names = execFileSync('docker', ['ps', '--filter', 'label=io.github.ds-e2e-setup.env=snap', '--filter', 'label=io.github.ds-e2e-setup.role=postgres', '--format', '{{.Names}}'], { encoding: 'utf8' });
-      const pgName = names.split('\n').find((n) => n.endsWith('-postgres')) ?? '';
-      const [pgdata, fs] = execFileSync('docker', ['exec', pgName, 'sh', '-c', 'echo "$PGDATA"; stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim().split('\n');
+      const names = labelled('ps', { 'io.github.ds-e2e-setup.env': 'snap', 'io.github.ds-e2e-setup.role': 'postgres' });
+      const pgName = names.find((n) => n.endsWith('-postgres')) ?? '';
+      const { pgdata, fs } = pgDataFs(pgName);
       const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', pgName], { encoding: 'utf8' }).trim();
       return schema(url).then((s) => ({ ...s, pgdata, fs, image, holderVolumes: mountedVolumes(`${pgName}-net`).map((v) => v.type) }));
     };

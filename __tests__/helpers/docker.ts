@@ -1,5 +1,5 @@
 /** Reads what docker holds for a leg, straight from the daemon. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { PG_DATA_MOUNT } from '../../src/deps/presets.js';
 
 export function labelled(kind: 'ps' | 'network' | 'volume', labels: Record<string, string>): string[] {
@@ -52,4 +52,14 @@ export function imageExists(ref: string): boolean {
 
 export function removeImage(ref: string): void {
   if (imageExists(ref)) execFileSync('docker', ['rmi', '--force', ref], { stdio: 'ignore' });
+}
+
+export function containerExists(name: string): boolean {
+  return spawnSync('docker', ['container', 'inspect', name], { stdio: 'ignore' }).status === 0;
+}
+
+/** Where a running PostgreSQL's PGDATA is, and the file system it is on (tmpfs, ext4, overlay, …). */
+export function pgDataFs(container: string): { pgdata: string; fs: string } {
+  const [pgdata, fs] = execFileSync('docker', ['exec', container, 'sh', '-c', 'echo "$PGDATA"; stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim().split('\n');
+  return { pgdata, fs };
 }

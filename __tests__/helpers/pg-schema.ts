@@ -1,5 +1,17 @@
-/** What a migrated database holds, as the warm-start tests and the warm bench compare it. */
+/** What a migrated database holds, as the warm-start tests and the warm bench compare it, and one query on its own connection. */
 import pg from 'pg';
+
+/** One statement on a connection of its own; a server that restarts meanwhile must not crash the process. */
+export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 /** The public schema's tables and columns, indexes and functions, and goose's ledger. */
 export async function schema(url: string) {
