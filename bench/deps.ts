@@ -11,16 +11,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
 import { allDone } from '../src/core/all-done.js';
-import { poll } from '../src/core/poll.js';
+import { postgresPreset, redisPreset } from '../src/deps/presets.js';
 import { ProcessRunner } from '../src/exec/runner.js';
 import { Secrets } from '../src/exec/secrets.js';
 import { down } from '../src/setup/down.js';
 import { prepare } from '../src/setup/prepare.js';
 import { up } from '../src/setup/up.js';
-import { pollSelect1 } from './pg-poll.js';
-import { docker, median, report } from './util.js';
+import { docker, hostPort, median, pollReady, report } from './util.js';
 
 const PG = 'ds-e2e-test/postgres:15';
 const REDIS = 'ds-e2e-test/redis:7';
@@ -52,12 +50,16 @@ async function testcontainers(tmpfs = false): Promise<number> {
   const started = performance.now();
   const pgc = new PostgreSqlContainer(PG).withUsername('e2e').withDatabase('e2e');
   if (tmpfs) pgc.withTmpFs({ [TMPFS]: 'rw,mode=1777' }).withEnvironment({ PGDATA: TMPFS_PGDATA });
-  const [p, r] = await Promise.all([pgc.start(), new RedisContainer(REDIS).start()]);
-  const ms = performance.now() - started;
-  await Promise.all([p.stop(), r.stop()]);
-  return ms;
+  // both starts end before anything is stopped, and whatever started is stopped: Ryuk, which would, is off
+  const starts = [pgc.start(), new RedisContainer(REDIS).start()] as const;
+  try {
+    await allDone([...starts]);
+    return performance.now() - started;
+  } finally {
+    const running = (await Promise.allSettled(starts)).flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    await allDone(running.map((c) => c.stop()));
+  }
 }
-
 
 /**
  * The floor: docker run, then the same protocol checks, polled every 20 ms. Every docker call is
@@ -67,27 +69,15 @@ async function testcontainers(tmpfs = false): Promise<number> {
 async function raw(i: number, tmpfs = false): Promise<number> {
   const names = [`bench-raw-pg-${process.pid}-${i}`, `bench-raw-redis-${process.pid}-${i}`];
   const started = performance.now();
-  const port = async (name: string, p: number) => Number(/:(\d+)\s*$/m.exec(await docker(['port', name, `${p}/tcp`]))?.[1]);
   const runPg = async () => {
     // the same user and database as ours (the defaults, e2e): the image creates the database on first start
     const storage = tmpfs ? ['--tmpfs', `${TMPFS}:rw,mode=1777`, '--env', `PGDATA=${TMPFS_PGDATA}`] : [];
     await docker(['run', '--detach', '--name', names[0], '--env', 'POSTGRES_PASSWORD=pw', '--env', 'POSTGRES_USER=e2e', '--env', 'POSTGRES_DB=e2e', ...storage, '--publish', '127.0.0.1::5432', PG]);
-    const url = `postgres://e2e:pw@127.0.0.1:${await port(names[0], 5432)}/e2e`;
-    await pollSelect1('raw postgres', url, 20);
+    await pollReady(postgresPreset({ image: PG, user: 'e2e', database: 'e2e', password: 'pw' }), await hostPort(names[0], 5432), 20);
   };
   const runRedis = async () => {
     await docker(['run', '--detach', '--name', names[1], '--publish', '127.0.0.1::6379', REDIS]);
-    const url = `redis://127.0.0.1:${await port(names[1], 6379)}`;
-    await poll('raw redis', async () => {
-      const c = createClient({ url, socket: { reconnectStrategy: false } });
-      c.on('error', () => {});
-      try {
-        await c.connect();
-        await c.ping();
-      } finally {
-        if (c.isOpen) await c.quit().catch(() => {});
-      }
-    }, { intervalMs: 20, timeoutMs: 60_000 });
+    await pollReady(redisPreset(REDIS), await hostPort(names[1], 6379), 20);
   };
   try {
     // both end before anything is removed: a failed one must not leave the other's container behind

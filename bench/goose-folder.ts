@@ -1,5 +1,5 @@
 /**
- * A generated goose folder shaped like a real service's: the schema #15 was measured on had 17
+ * A generated goose folder shaped like a real service's: one measured service's schema had 17
  * files and about 1,200 lines (about 70 a file) of tables, partitioned tables, triggers,
  * functions and extensions. Each file here is about that size and holds the same kinds of
  * objects, so the migrations cost what a service's do, not a few milliseconds.

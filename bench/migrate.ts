@@ -23,8 +23,8 @@ import { median, report, timeIt } from './util.js';
 const FILES = 200;
 const PER_FILE = 10;
 
-/** A goose file of PER_FILE statements: a table, inserts, an index, and every fifth file a function in a StatementBegin block. */
-function gooseFile(i: number): { goose: string; up: string; statements: string[] } {
+/** A goose file of PER_FILE statements (a table, inserts, an index, every fifth file a function in a StatementBegin block), with its Up SQL for psql and its statements, so the two can be compared. */
+function comparableFile(i: number): { goose: string; up: string; statements: string[] } {
   const t = `t${i}`;
   const up: string[] = [`CREATE TABLE ${t} (id bigint PRIMARY KEY, name text NOT NULL, created timestamptz DEFAULT now());`];
   const blocks: string[] = [...up];
@@ -53,7 +53,7 @@ export async function benchMigrate(): Promise<void> {
   execFileSync('mkdir', ['-p', gooseDir, psqlDir]);
   const statements: string[] = [];
   for (let i = 1; i <= FILES; i++) {
-    const f = gooseFile(i);
+    const f = comparableFile(i);
     const name = `${String(i).padStart(5, '0')}_step.sql`;
     writeFileSync(join(gooseDir, name), f.goose);
     writeFileSync(join(psqlDir, name), f.up);

@@ -1,11 +1,23 @@
-/** Small helpers shared by the benchmarks: timing, docker calls and one aligned line per result. */
+/** Small helpers shared by the benchmarks: timing, docker calls, readiness and one aligned line per result. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { poll } from '../src/core/poll.js';
+import type { Preset } from '../src/deps/presets.js';
+import { Docker } from '../src/docker/docker.js';
+import { ProcessRunner } from '../src/exec/runner.js';
 
 const run = promisify(execFile);
 
 /** A docker call that does not block the event loop, so that calls and polls can run side by side. */
 export const docker = async (args: string[]): Promise<string> => (await run('docker', args, { encoding: 'utf8' })).stdout;
+
+/** The host port a container publishes for `port`, as the action reads it. */
+export const hostPort = (container: string, port: number): Promise<number> => new Docker(new ProcessRunner()).hostPort(container, port);
+
+/** Polls the preset's own readiness check (`SELECT 1`, `PING`) on 127.0.0.1, as the action does, at the baseline's interval. */
+export async function pollReady(preset: Preset, port: number, intervalMs: number): Promise<void> {
+  await poll(`${preset.role} on ${port}`, () => preset.probe('127.0.0.1', port), { intervalMs, timeoutMs: 60_000 });
+}
 
 export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();

@@ -7,9 +7,8 @@
  * work (tens of ms), and its data is on disk.
  */
 import { spawnSync } from 'node:child_process';
-import { pollSelect1 } from './pg-poll.js';
-import { docker, median } from './util.js';
-
+import { postgresPreset } from '../src/deps/presets.js';
+import { docker, hostPort, median, pollReady } from './util.js';
 
 /** Where the data lives: a named volume on disk, which outlives the container, so it is in place before a start. */
 const MOUNT = '/var/lib/postgresql/bench-floor';
@@ -23,7 +22,8 @@ export async function warmFloor(image: string): Promise<number> {
   const name = `bench-floor-${process.pid}`;
   const volume = `${name}-data`;
   const start = () => docker(['run', '--detach', '--name', name, '--publish', '127.0.0.1::5432', '--mount', `type=volume,src=${volume},dst=${MOUNT}`, '--env', 'POSTGRES_PASSWORD=floor', '--env', `PGDATA=${MOUNT}/pgdata`, image]);
-  const url = async () => `postgres://postgres:floor@127.0.0.1:${/:(\d+)\s*$/m.exec(await docker(['port', name, '5432/tcp']))?.[1]}/postgres`;
+  const preset = postgresPreset({ image, user: 'postgres', database: 'postgres', password: 'floor' });
+  const ready = async () => pollReady(preset, await hostPort(name, 5432), 10);
   // a clean stop, so that the next start finds a shut-down cluster, as a snapshot is
   const stopAndRemove = async () => {
     await docker(['stop', name]);
@@ -33,14 +33,14 @@ export async function warmFloor(image: string): Promise<number> {
     // a new volume is root's; the image's postgres user must be able to make PGDATA in it
     await docker(['run', '--rm', '--user', '0', '--mount', `type=volume,src=${volume},dst=${MOUNT}`, '--entrypoint', 'chmod', image, '1777', MOUNT]);
     await start();
-    await pollSelect1('floor postgres', await url(), 10); // initdb runs here, once
+    await ready(); // initdb runs here, once
     await stopAndRemove();
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
       spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }); // a process starts, as the action's does
       await start();
-      await pollSelect1('floor postgres', await url(), 10);
+      await ready();
       times.push(performance.now() - started);
       await stopAndRemove();
     }

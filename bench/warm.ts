@@ -29,7 +29,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CacheServer } from '../__tests__/helpers/cache-server.js';
 import { RunnerFiles, runAction } from '../__tests__/helpers/run.js';
-import { imageExists } from '../__tests__/helpers/docker.js';
+import { imageExists, removeImage } from '../__tests__/helpers/docker.js';
 import { Registry } from '../__tests__/helpers/registry.js';
 import { schema } from '../__tests__/helpers/pg-schema.js';
 import { makeWorkspace } from '../__tests__/helpers/workspace.js';
@@ -49,9 +49,7 @@ export async function benchWarm(): Promise<void> {
   const registry = await new Registry().start();
   const copy = `ds-e2e-bench/warm-postgres:${process.pid}`;
   const ref = `${registry.host}/bench/warm-postgres:15`; // what Registry.push tags, named here so a failed push leaves no tag
-  const remove = () => {
-    for (const r of [copy, ref]) spawnSync('docker', ['image', 'rm', '--force', r], { stdio: 'ignore' }); // absent is fine
-  };
+  const remove = () => [copy, ref].forEach(removeImage);
   const gone = () => {
     remove();
     // still there (a container of a failed run holding it) would make the next run find it present
@@ -100,7 +98,7 @@ async function independentCopy(image: string, tag: string): Promise<void> {
       new Promise<void>((done, fail) => p.on('close', (code) => (code === 0 ? done() : fail(new Error(`docker ${what} exited with ${code}`)))));
     await Promise.all([ended(exported, 'export'), ended(imported, 'import')]);
   } finally {
-    execFileSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
+    spawnSync('docker', ['rm', '--force', name], { stdio: 'ignore' }); // absent is fine, and a failed removal must not hide why
   }
 }
 
@@ -118,10 +116,16 @@ async function warmOn(storage: 'memory' | 'disk', image: string, fresh?: () => v
     if (main.code !== 0) throw new Error(`warm bench run failed:\n${main.stdout.slice(-2000)}`);
     const outputs = runner.outputs();
     const timings = JSON.parse(outputs.timings) as { task: string; start: string; end: string }[];
-    const migrated = timings.find((t) => t.task === 'migrate');
-    const ms = Date.parse(migrated?.end ?? '') - started;
-    const pulled = timings.find((t) => t.task === 'pull:postgres');
-    const imageMs = Date.parse(pulled?.end ?? '') - Date.parse(pulled?.start ?? '');
+    // a task without both ends would give NaN, which no line may print as a time
+    const span = (task: string) => {
+      const t = timings.find((x) => x.task === task);
+      const [start, end] = [Date.parse(t?.start ?? ''), Date.parse(t?.end ?? '')];
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`warm bench: the run's timings have no ${task} with a start and an end`);
+      return { start, end };
+    };
+    const ms = span('migrate').end - started;
+    const pulled = span('pull:postgres');
+    const imageMs = pulled.end - pulled.start;
     return { ms, imageMs, schema: JSON.stringify(await schema(outputs['postgres-url'])), out: main.stdout };
   };
   const run = async (): Promise<Run> => {
