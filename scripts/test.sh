@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The one command that passes the tests on a fresh machine (README): set the machine up,
-# lint, typecheck, check the import rules between folders, check that dist/ and the JSON Schema
-# match src/, then run both test tiers on Node 24.
+# build (or find) the real kind cluster's tools, lint, typecheck, check the import rules between
+# folders, check that dist/ and the JSON Schema match src/, then run both test tiers on Node 24.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
+# the real cluster's tools, built once per machine (tens of minutes the first time, seconds after)
+bash scripts/cluster-tools.sh
 npm run lint
 npm run typecheck
 npm run deps
