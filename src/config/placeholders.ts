@@ -13,6 +13,9 @@ export interface PlaceholderSource {
 
 const PATTERN = /\$\{([^}]*)\}/g;
 
+/** The YAML version kubectl reads manifests with (sigs.k8s.io/yaml converts through go-yaml v2). */
+export const KUBECTL_YAML = '1.1' as const;
+
 /** `data-storage` -> `DATA_STORAGE`: the form names take in environment variables. */
 export function envKey(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -65,8 +68,14 @@ export function substitute(text: string, values: Record<string, string>): string
  * `${X}` is not valid YAML inside a flow collection (`{ value: ${X} }`), so each placeholder is
  * first swapped for a plain token that is valid anywhere, the text is parsed, and the tokens are
  * filled in on the scalars (and, last, in comments).
+ *
+ * kubectl reads YAML 1.1 (sigs.k8s.io/yaml, on go-yaml v2), so the text is parsed as 1.1 too:
+ * `defaultMode: 0644` is the octal mode 420 there, and stays written as `0644`. Read as YAML 1.2
+ * it would be the decimal 644, which the API server refuses (a mode is at most 0777). A text with
+ * no placeholder is handed on exactly as written.
  */
 export function substituteYaml(text: string, values: Record<string, string>): string {
+  if (!new RegExp(PATTERN.source).test(text)) return text;
   const names: string[] = [];
   const tokenFor = (name: string): string => {
     const at = names.indexOf(name);
@@ -75,7 +84,7 @@ export function substituteYaml(text: string, values: Record<string, string>): st
   const tokenized = text.replace(PATTERN, (_whole, name: string) => tokenFor(name));
   const TOKEN = /ds_e2e_placeholder_(\d+)_/g;
   const fill = (t: string): string => t.replace(TOKEN, (_m, i: string) => substitute(`\${${names[Number(i)]}}`, values));
-  const docs = parseAllDocuments(tokenized);
+  const docs = parseAllDocuments(tokenized, { version: KUBECTL_YAML });
   if (!Array.isArray(docs)) return ''; // an empty file: nothing to apply
   return docs
     .map((doc) => {

@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { envKey, substitute, substituteYaml } from '../../config/placeholders.js';
+import { envKey, KUBECTL_YAML, substitute, substituteYaml } from '../../config/placeholders.js';
 import { Helm, type HelmSet } from '../../kube/helm.js';
 import { wrapKustomization, type ImageReplacement } from '../../kube/kustomize.js';
 import { findService, nodePortPatch, servicePort } from '../../kube/manifests.js';
@@ -44,7 +44,7 @@ export const deploy: StepAction<'deploy'> = {
       texts.push(substituteYaml(await c.kubectl.kustomize(wrapper, call), values));
     }
     const rendered = texts.join('\n---\n');
-    const objects = parseAllDocuments(rendered).flatMap((doc) => [doc.toJS() as unknown]);
+    const objects = parseAllDocuments(rendered, { version: KUBECTL_YAML }).flatMap((doc) => [doc.toJS() as unknown]);
     // An exposed Service that kubectl applies is checked before anything is applied; one only a
     // chart makes is read back once the charts are installed.
     const exposed = Object.entries(d.expose).map(([name, e]) => ({ ...e, nodePort: portFor(c, `expose:${name}`).containerPort }));
