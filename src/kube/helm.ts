@@ -27,6 +27,15 @@ export interface HelmInstall {
   set: HelmSet[];
 }
 
+/**
+ * A value as helm's --set family parses it back to itself (helm pkg/strvals/parser.go, v3.21.4):
+ * `runesUntil` ends a value at `,` and takes the rune after a `\` as it is, and `valList` reads a
+ * value that starts with `{` as a list. So `\`, `,` and `{` are each escaped with a `\`.
+ */
+export function strvalsEscape(value: string): string {
+  return value.replace(/[\\,{]/g, (c) => `\\${c}`);
+}
+
 export class Helm {
   constructor(
     private readonly runner: CommandRunner,
@@ -43,7 +52,7 @@ export class Helm {
       'upgrade', '--install', i.release, i.chart,
       '--namespace', i.namespace, '--create-namespace',
       ...i.values.flatMap((f) => ['--values', f]),
-      ...i.set.flatMap((s) => [`--${s.as}`, `${s.key}=${s.value}`]),
+      ...i.set.flatMap((s) => [`--${s.as}`, `${s.key}=${strvalsEscape(s.value)}`]),
     ];
   }
 
