@@ -2,6 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { ConfigError } from '../src/config/errors.js';
 import { presetFor } from '../src/deps/presets.js';
+import { kindConfig } from '../src/kube/kind-config.js';
 import { MAX_EXPOSED, NODE_PORTS, staticBand } from '../src/kube/node-ports.js';
 import { prepare } from '../src/setup/prepare.js';
 import { KIND_RELEASES } from '../src/tools/releases.js';
@@ -71,5 +72,36 @@ describe("kind's readiness timeout, told from other creation failures", () => {
     // the phase's progress line is printed on every init that gets that far: a later phase's failure is something else
     expect(isControlPlaneTimeout(kubeadm('error execution phase upload-config/kubelet: Error writing Crisocket information for the control-plane node: timed out waiting for the condition'))).toBe(false);
     expect(isControlPlaneTimeout('ERROR: failed to create cluster: failed to ensure docker network: exit status 1')).toBe(false);
+  });
+});
+
+describe('the user\'s kind nodes', () => {
+  const merged = (nodes: string, workers: number) => {
+    const ws = makeWorkspace({ 'k.yaml': `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes: ${nodes}\n` });
+    try {
+      const mapping = { containerPort: 30000, hostPort: 41000 };
+      return kindConfig({ nodeImage: 'img', workers, portMappings: [mapping], userConfig: `${ws.dir}/k.yaml`, listenAddress: '127.0.0.1' }).nodes as Record<string, unknown>[];
+    } finally {
+      ws.remove();
+    }
+  };
+  const ours = { containerPort: 30000, hostPort: 41000, listenAddress: '127.0.0.1', protocol: 'TCP' };
+
+  test('lend their fields by role, not by position: a worker listed first stays a worker', () => {
+    const nodes = merged('[{ role: worker, labels: { tier: db } }, { role: control-plane, extraMounts: [{ hostPath: /tmp, containerPath: /x }] }]', 1);
+    expect(nodes).toEqual([
+      { role: 'control-plane', image: 'img', extraMounts: [{ hostPath: '/tmp', containerPath: '/x' }], extraPortMappings: [ours] },
+      { role: 'worker', image: 'img', labels: { tier: 'db' } },
+    ]);
+  });
+
+  test('a node with no role is a control plane, as kind defaults it; extra workers are kept', () => {
+    const nodes = merged('[{ labels: { a: b } }, { role: worker }, { role: worker, labels: { tier: db } }]', 1);
+    expect(nodes.map((n) => [n.role, n.labels])).toEqual([
+      ['control-plane', { a: 'b' }],
+      ['worker', undefined],
+      ['worker', { tier: 'db' }],
+    ]);
+    expect(nodes[0].extraPortMappings).toEqual([ours]);
   });
 });

@@ -3,8 +3,8 @@
  * loopback (127.0.0.1, or ::1 for an IPv6 cluster) for every NodePort that must be reached from the runner (exposed services, and
  * dependencies placed in the cluster). The user's `kindConfig` is merged in: its top-level keys
  * (networking, featureGates, kubeadm and containerd patches) are kept, and its nodes lend their
- * fields (mounts, labels, patches) to ours by position, while the image and the port mappings
- * the action needs are always kept.
+ * fields (mounts, labels, patches) to ours by role (control plane to control plane, worker to
+ * worker), while the image and the port mappings the action needs are always kept.
  */
 import { readKindConfigFile } from '../config/kind-file.js';
 
@@ -51,27 +51,28 @@ export function loopback(family: KindNetworking['ipFamily']): string {
 
 type Node = Record<string, unknown> & { role?: string; extraPortMappings?: unknown[] };
 
+/** kind's own default for a node with no role (v1alpha4 SetDefaultsNode: "control-plane"). */
+const roleOf = (n: Node): string => n.role ?? 'control-plane';
+
 export function kindConfig(input: KindConfigInput): Record<string, unknown> {
   const user = input.userConfig ? readKindConfigFile(input.userConfig) : {};
   const userNodes = (user.nodes as Node[] | undefined) ?? [];
-  const ours: Node[] = [
-    {
-      role: 'control-plane',
-      extraPortMappings: input.portMappings
-        .filter((m) => m.hostPort !== undefined)
-        .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: input.listenAddress, protocol: 'TCP' })),
-    },
-    ...Array.from({ length: input.workers }, () => ({ role: 'worker' })),
+  // The user's nodes lend their fields by role, never by position: the n-th control plane to the
+  // n-th control plane, the n-th worker to the n-th worker. Extra ones of either role are kept.
+  const planes = userNodes.filter((n) => roleOf(n) === 'control-plane');
+  const workers = userNodes.filter((n) => roleOf(n) !== 'control-plane');
+  const ours = input.portMappings
+    .filter((m) => m.hostPort !== undefined)
+    .map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort, listenAddress: input.listenAddress, protocol: 'TCP' }));
+  const node = (theirs: Node | undefined, role: string, mappings: unknown[]): Node => {
+    const all = [...((theirs?.extraPortMappings as unknown[]) ?? []), ...mappings];
+    return { ...theirs, role, image: input.nodeImage, ...(all.length ? { extraPortMappings: all } : {}) };
+  };
+  const nodes = [
+    // our host ports map to the first control plane, where kind's API server and NodePorts are
+    ...Array.from({ length: Math.max(1, planes.length) }, (_, i) => node(planes[i], 'control-plane', i === 0 ? ours : [])),
+    ...Array.from({ length: Math.max(input.workers, workers.length) }, (_, i) => node(workers[i], workers[i]?.role ?? 'worker', [])),
   ];
-  // The user may declare more nodes than we would (extra workers): they are kept.
-  const count = Math.max(ours.length, userNodes.length);
-  const nodes = Array.from({ length: count }, (_, i) => {
-    const mine = ours[i] ?? { role: userNodes[i]?.role ?? 'worker' };
-    const theirs = userNodes[i] ?? {};
-    const { extraPortMappings: ourMappings = [], ...rest } = mine;
-    const mappings = [...((theirs.extraPortMappings as unknown[]) ?? []), ...ourMappings];
-    return { ...theirs, ...rest, image: input.nodeImage, ...(mappings.length ? { extraPortMappings: mappings } : {}) };
-  });
   // `name` comes from identity (kind's --name), never from the file, so legs cannot collide.
   const { nodes: _nodes, name: _name, ...top } = user;
   return { ...top, kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', nodes };
