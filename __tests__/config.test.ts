@@ -44,6 +44,12 @@ describe('a valid environment file', () => {
 /** Each refused file: its text, the words the error must contain (the field), and extra files. */
 const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string, string> }[] = [
   { case: 'an unknown key', yaml: 'name: api\nredis: { image: r, colour: blue }\n', expect: ['redis', 'unknown key "colour"'] },
+  {
+    case: 'a wait on a kind nothing can wait for',
+    yaml: 'name: api\ncluster: {}\ndeploy: { manifests: [m.yaml], wait: [service/api] }\n',
+    files: { 'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: m }\n' },
+    expect: ['deploy.wait[0]', 'deployment/<name>', 'job/<name>'],
+  },
   { case: 'a wrong type', yaml: 'name: api\ncluster: { workers: two }\n', expect: ['cluster.workers', 'expected number, got string "two"'] },
   { case: 'a bad name', yaml: 'name: Data_Storage\n', expect: ['name:', 'lowercase'] },
   { case: 'a name that is too long', yaml: `name: ${'a'.repeat(31)}\n`, expect: ['name:', 'at most 30'] },

@@ -463,7 +463,12 @@ describe('start-in-cluster', () => {
       runnerValues: { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redisPort), REDIS_URL: `redis://127.0.0.1:${redisPort}` },
       values: { REDIS_HOST: 'redis.unit-e2e.svc', REDIS_PORT: '6379', REDIS_URL: 'redis://redis.unit-e2e.svc:6379' },
     });
-    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --namespace unit-e2e --filename -`, `kubectl ${k(h)} rollout status deployment/redis --namespace unit-e2e --timeout=300s`]);
+    expect(h.runner.lines()).toEqual([
+      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `kubectl ${k(h)} rollout status deployment/redis --namespace unit-e2e --timeout=300s`,
+      // the watcher that ends the wait early if the pod is stuck reads the Deployment's selector
+      `kubectl ${k(h)} get deployment redis --namespace unit-e2e --output json`,
+    ]);
     const objects = parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS() as { kind: string; spec?: Record<string, unknown> });
     expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'Service']);
     expect(JSON.stringify(objects[0])).toContain('"readinessProbe":{"exec":{"command":["redis-cli","ping"]}');
@@ -614,7 +619,24 @@ describe('deploy and ready', () => {
   test('ready waits for the rollouts, then for the health path through the host port', async () => {
     const h = harness(ws, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
     expect(await ready.run({ kind: 'ready' }, h.ctx, taskWith())).toEqual({ endpoints: { api: `http://127.0.0.1:${httpPort}` } });
-    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} rollout status deployment/api --namespace unit-e2e --timeout=300s`]);
+    expect(h.runner.lines()).toEqual([
+      `kubectl ${k(h)} rollout status deployment/api --namespace unit-e2e --timeout=300s`,
+      `kubectl ${k(h)} get deployment api --namespace unit-e2e --output json`,
+    ]);
+  });
+
+  test('ready waits for a Job until it completes (a Job has no rollout)', async () => {
+    ws.write('job.yaml', 'name: unit\ncluster: {}\ndeploy:\n  manifests: [m.yaml]\n  wait: [job/seed, deployment/api]\n');
+    ws.write('m.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: m }\n');
+    const h = harness(ws, 'job.yaml');
+    await ready.run({ kind: 'ready' }, h.ctx, taskWith());
+    expect(h.runner.lines()).toEqual(
+      expect.arrayContaining([
+        `kubectl ${k(h)} wait job/seed --for=condition=complete --namespace unit-e2e --timeout=300s`,
+        `kubectl ${k(h)} rollout status deployment/api --namespace unit-e2e --timeout=300s`,
+      ]),
+    );
+    expect(h.runner.lines().filter((l) => l.includes('rollout status job/'))).toEqual([]);
   });
 
   test('ready fails on a rollout that does not finish', async () => {

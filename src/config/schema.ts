@@ -117,6 +117,34 @@ const helmRelease = z.strictObject({
   set: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('--set key=value pairs; ${…} placeholders are substituted.'),
 });
 
+/**
+ * What `deploy.wait` accepts, and how each kind is waited for. `kubectl rollout status` has a
+ * status viewer for Deployments, StatefulSets and DaemonSets only (kubectl's polymorphichelpers
+ * StatusViewerFor); a Job has no rollout, so it is waited for until its Complete condition.
+ * The names are the ones kubectl resolves for those kinds: singular, plural, short, and with
+ * their API group.
+ */
+export type WaitMode = 'rollout' | 'complete';
+
+const KINDS: Record<string, { names: string[]; group: string; mode: WaitMode }> = {
+  deployment: { names: ['deployment', 'deployments', 'deploy'], group: 'apps', mode: 'rollout' },
+  statefulset: { names: ['statefulset', 'statefulsets', 'sts'], group: 'apps', mode: 'rollout' },
+  daemonset: { names: ['daemonset', 'daemonsets', 'ds'], group: 'apps', mode: 'rollout' },
+  job: { names: ['job', 'jobs'], group: 'batch', mode: 'complete' },
+};
+
+const MODES = new Map<string, WaitMode>(
+  Object.values(KINDS).flatMap((k) => k.names.flatMap((n): [string, WaitMode][] => [[n, k.mode], [`${n}.${k.group}`, k.mode]])),
+);
+
+/** `deployment/api` -> rollout, `job/seed` -> complete; undefined for a kind nothing can wait for. */
+export function waitMode(target: string): WaitMode | undefined {
+  return MODES.get(target.split('/')[0]);
+}
+
+export const WAIT_TARGETS_HELP =
+  'must be deployment/<name>, statefulset/<name> or daemonset/<name> (waited for with kubectl rollout status) or job/<name> (waited for until it completes)';
+
 const deploy = z.strictObject({
   manifests: z.array(relPath).min(1).optional().describe('Files or folders for kubectl apply; ${…} placeholders are substituted.'),
   kustomize: z
@@ -126,8 +154,16 @@ const deploy = z.strictObject({
     .describe("Kustomization folders, rendered by the installed kubectl (kubectl kustomize); built images replace their references; then as manifests."),
   helm: z.array(helmRelease).min(1).optional().describe('Charts installed with helm upgrade --install, after manifests and kustomize.'),
   wait: z
-    .array(z.string().regex(/^[a-z.]+\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: 'must be kind/name, e.g. deployment/api' }))
-    .default([]),
+    .array(
+      z
+        .string()
+        .regex(/^[a-z.]+\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: 'must be kind/name, e.g. deployment/api' })
+        .refine((t) => waitMode(t) !== undefined, { error: WAIT_TARGETS_HELP }),
+    )
+    .default([])
+    .describe(
+      'Workloads waited for, all at once: deployment/, statefulset/ or daemonset/<name> (kubectl rollout status) and job/<name> (until Complete). A pod stuck in CrashLoopBackOff or an image pull error fails the wait within seconds.',
+    ),
   expose: z
     .record(entryName, expose)
     .default({})

@@ -45,6 +45,11 @@ export class Kubectl {
     await this.run(['rollout', 'status', target, '--namespace', namespace, `--timeout=${timeoutSeconds}s`], call);
   }
 
+  /** A Job until its Complete condition (a Job has no rollout to follow). */
+  async waitComplete(namespace: string, target: string, timeoutSeconds: number, call: Call = {}): Promise<void> {
+    await this.run(['wait', target, '--for=condition=complete', '--namespace', namespace, `--timeout=${timeoutSeconds}s`], call);
+  }
+
   async patchService(namespace: string, name: string, patch: string, call: Call = {}): Promise<void> {
     await this.run(['patch', 'service', name, '--namespace', namespace, '--patch', patch], call);
   }

@@ -1,6 +1,7 @@
-/** Every `wait:` rollout, then every exposed service's health path answering 2xx through its port. */
+/** Every `wait:` workload at once, then every exposed service's health path answering 2xx through its port. */
 import { urlHost } from '../../core/address.js';
 import { waitForHttp } from '../../kube/health.js';
+import { waitForWorkloads } from '../../kube/workloads.js';
 import { nodeAddress, portFor, ROLLOUT_SECONDS } from '../step-context.js';
 import { clusterOf, present, type StepAction } from './step.js';
 
@@ -10,7 +11,7 @@ export const ready: StepAction<'ready'> = {
     const c = clusterOf(ctx);
     const d = present(ctx.config.deploy, 'deploy');
     const call = { signal: task.signal, log: task.log };
-    for (const target of d.wait) await c.kubectl.rolloutStatus(ctx.config.namespace, target, ROLLOUT_SECONDS, call);
+    await waitForWorkloads(c.kubectl, ctx.config.namespace, d.wait, ROLLOUT_SECONDS, call);
     const endpoints: Record<string, string> = {};
     for (const [name, e] of Object.entries(d.expose)) {
       const at = nodeAddress(ctx, c, portFor(c, `expose:${name}`));

@@ -6,6 +6,7 @@
 import { presetFor } from '../../deps/presets.js';
 import { waitUntilReady } from '../../deps/readiness.js';
 import { inClusterDependency } from '../../kube/manifests.js';
+import { waitForWorkload } from '../../kube/workloads.js';
 import { nodeAddress, portFor, ROLLOUT_SECONDS } from '../step-context.js';
 import { clusterOf, type StepAction } from './step.js';
 
@@ -24,7 +25,7 @@ export const startInCluster: StepAction<'start-in-cluster'> = {
       ns,
       call,
     );
-    await c.kubectl.rolloutStatus(ns, `deployment/${input.dep}`, ROLLOUT_SECONDS, call);
+    await waitForWorkload(c.kubectl, ns, `deployment/${input.dep}`, ROLLOUT_SECONDS, call);
     const at = nodeAddress(ctx, c, mapping);
     await waitUntilReady(`${input.dep} through ${at.host}:${at.port}`, () => p.probe(at.host, at.port), { timeoutMs: ctx.readyTimeoutMs, signal: task.signal });
     return {
