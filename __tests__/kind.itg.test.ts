@@ -1,0 +1,229 @@
+/**
+ * The cluster path on a real kind cluster: kind, Kubernetes, containerd and the images a node
+ * runs, all built here by scripts/cluster-tools.sh. The action installs kind and kubectl through
+ * its own install path, from a loopback mirror with their checksum files, and runs main then post
+ * on examples/datastorage/e2e.yaml as a runner would.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { createClient } from 'redis';
+import { substituteYaml } from '../src/config/placeholders.js';
+import { ProcessRunner } from '../src/exec/runner.js';
+import { Kubectl } from '../src/kube/kubectl.js';
+import { waitForWorkload, waitForWorkloads } from '../src/kube/workloads.js';
+import { currentPlatform } from '../src/tools/platform.js';
+import { clusterTools, type ClusterTools } from './helpers/cluster-tools.js';
+import { leftovers } from './helpers/docker.js';
+import { Mirror } from './helpers/mirror.js';
+import { ROOT, RunnerFiles, runNode, type Ran } from './helpers/run.js';
+
+const CLUSTER_MS = 15 * 60_000;
+
+/** kubectl with the leg's exported kubeconfig, as the job's own steps run it. */
+function kubectl(tools: ClusterTools, kubeconfig: string, args: string[]): string {
+  return execFileSync(tools.kubectl, ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' });
+}
+
+function kindClusters(tools: ClusterTools): string[] {
+  return execFileSync(tools.kind, ['get', 'clusters'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean);
+}
+
+describe('main then post on examples/datastorage/e2e.yaml, on a real kind cluster', () => {
+  let tools: ClusterTools;
+  const mirror = new Mirror();
+  const runner = new RunnerFiles();
+  let env: NodeJS.ProcessEnv;
+  let main: Ran;
+  let outputs: Record<string, string>;
+  let exported: Record<string, string>;
+  let state: { clusterName: string; kubeconfig: string; labels: Record<string, string> };
+
+  beforeAll(async () => {
+    tools = clusterTools();
+    const { os, arch } = currentPlatform();
+    await mirror.start();
+    // the real binaries, served where the URL templates point; the checksum files beside them
+    mirror.bodies.set(`/kind/${tools.kindVersion}/kind-${os}-${arch}`, readFileSync(tools.kind));
+    mirror.bodies.set(`/k8s/release/${tools.kubernetes}/bin/${os}/${arch}/kubectl`, readFileSync(tools.kubectl));
+    const inputs = {
+      config: 'examples/datastorage/e2e.yaml',
+      cache: 'false',
+      cleanup: 'always',
+      'node-image': tools.nodeImage,
+      'kind-version': tools.kindVersion,
+      'kind-url': mirror.kindUrl,
+      'kubectl-version': tools.kubernetes,
+      'kubectl-url': mirror.kubectlUrl,
+    };
+    env = runner.processEnv(inputs, { GITHUB_WORKSPACE: ROOT, RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'kind-tc-')) });
+    main = await runNode(join(ROOT, 'dist/main/index.js'), [], { env, cwd: ROOT, timeoutMs: CLUSTER_MS });
+    outputs = runner.outputs();
+    exported = runner.exported();
+    state = JSON.parse(runner.saved().leg ?? '{}') as typeof state;
+  }, CLUSTER_MS + 60_000);
+
+  afterAll(async () => {
+    // post runs in its own test; if that never ran (an earlier failure), nothing may be left
+    if (state?.clusterName && kindClusters(tools).includes(state.clusterName)) {
+      await runNode(join(ROOT, 'dist/post/index.js'), [], { env: runner.postEnv({}, env), cwd: ROOT, timeoutMs: 300_000 });
+    }
+    await mirror.stop();
+    const built = outputs?.images && (JSON.parse(outputs.images) as Record<string, string>).datastorage;
+    if (built) execFileSync('docker', ['rmi', '--force', built], { stdio: 'ignore' });
+    rmSync(runner.dir, { recursive: true, force: true });
+  }, 360_000);
+
+  test('the setup succeeds, with kind and kubectl installed from the mirror and verified', () => {
+    if (main.code !== 0) throw new Error(`main failed (${main.code}):\n${main.stdout.slice(-6000)}\n${main.stderr.slice(-2000)}`);
+    expect(mirror.requests).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^/kind/${tools.kindVersion}/kind-linux-[a-z0-9]+$`)),
+        expect.stringMatching(/\.sha256sum$/),
+        expect.stringMatching(new RegExp(`^/k8s/release/${tools.kubernetes}/bin/linux/[a-z0-9]+/kubectl$`)),
+        expect.stringMatching(/kubectl\.sha256$/),
+      ]),
+    );
+  });
+
+  test('the exported kubeconfig is the leg\'s own (0600) and works with the real kubectl', () => {
+    expect(exported.KUBECONFIG).toBe(outputs.kubeconfig);
+    expect(statSync(exported.KUBECONFIG).mode & 0o777).toBe(0o600);
+    const nodes = JSON.parse(kubectl(tools, exported.KUBECONFIG, ['get', 'nodes', '-o', 'json'])) as {
+      items: { status: { nodeInfo: { kubeletVersion: string; containerRuntimeVersion: string }; conditions: { type: string; status: string }[] } }[];
+    };
+    expect(nodes.items).toHaveLength(1);
+    const node = nodes.items[0].status;
+    // a real kubelet of the version built, on containerd
+    expect(node.nodeInfo.kubeletVersion).toBe(tools.kubernetes);
+    expect(node.nodeInfo.containerRuntimeVersion).toMatch(/^containerd:\/\/2\./);
+    expect(node.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  test('CoreDNS is ready', () => {
+    const ready = kubectl(tools, exported.KUBECONFIG, ['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}']);
+    expect(Number(ready)).toBeGreaterThanOrEqual(1);
+  });
+
+  test('PostgreSQL and Redis run in pods of the namespace', () => {
+    const pods = JSON.parse(kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'pods', '-o', 'json'])) as {
+      items: { metadata: { name: string }; spec: { containers: { image: string }[] }; status: { phase: string } }[];
+    };
+    const running = pods.items.filter((p) => p.status.phase === 'Running').map((p) => p.spec.containers[0].image);
+    expect(running).toEqual(expect.arrayContaining(['ds-e2e-test/postgres:15', 'ds-e2e-test/redis:7']));
+  });
+
+  test('the service runs the image built and loaded with kind, and answers its health check through the exported endpoint', async () => {
+    const image = (JSON.parse(outputs.images) as Record<string, string>).datastorage;
+    const deployed = kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'deployment', 'datastorage', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.status.readyReplicas}']);
+    expect(deployed).toBe(`${image} 1`);
+    // imagePullPolicy: Never in the manifest: the pod runs only because kind loaded the image
+    const res = await fetch(`${exported.DATASTORAGE_URL}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+  });
+
+  test('the migrations are in goose\'s ledger, read through the exported POSTGRES_URL', async () => {
+    const client = new pg.Client({ connectionString: exported.POSTGRES_URL });
+    await client.connect();
+    try {
+      const applied = await client.query<{ version_id: string }>('SELECT version_id FROM goose_db_version WHERE is_applied AND version_id > 0 ORDER BY id');
+      expect(applied.rows.length).toBeGreaterThan(0);
+      const table = await client.query("SELECT to_regclass('action_history') AS t");
+      expect(table.rows[0].t).toBe('action_history');
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('Redis answers through the exported REDIS_URL', async () => {
+    const client = createClient({ url: exported.REDIS_URL });
+    await client.connect();
+    try {
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  describe('deploy and wait rules, against the real API server', () => {
+    /** The action's own kubectl wrapper on the leg's cluster, with the real client on PATH. */
+    const real = (): Kubectl => {
+      process.env.PATH = `${dirname(tools.kubectl)}:${process.env.PATH}`;
+      return new Kubectl(new ProcessRunner(), exported.KUBECONFIG);
+    };
+    /** A Deployment of the preloaded Redis image; `ready` is its readiness probe's command. */
+    const deployment = (name: string, image: string, ready = 'true', delay = 0) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name} }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+        - name: app
+          image: ${image}
+          imagePullPolicy: Never
+          readinessProbe: { exec: { command: [sh, -c, "${ready}"] }, initialDelaySeconds: ${delay}, periodSeconds: 1 }
+`;
+
+    test('an octal file mode in a manifest with placeholders is applied as kubectl reads it (0644 is 420)', async () => {
+      const text = `apiVersion: v1
+kind: Pod
+metadata: { name: modes }
+spec:
+  volumes: [{ name: s, secret: { secretName: absent, defaultMode: 0644, optional: true } }]
+  containers: [{ name: app, image: \${IMAGE}, imagePullPolicy: Never, command: [sleep, "1"] }]
+`;
+      await real().apply(substituteYaml(text, { IMAGE: 'ds-e2e-test/redis:7' }), outputs.namespace);
+      const mode = kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'pod', 'modes', '-o', 'jsonpath={.spec.volumes[0].secret.defaultMode}']);
+      expect(Number(mode)).toBe(0o644);
+    });
+
+    test('a pod whose image can never be had ends the wait within seconds, naming the pod and why', async () => {
+      const k = real();
+      await k.apply(deployment('absent', 'ds-e2e.local/absent:1'), outputs.namespace);
+      const started = Date.now();
+      await expect(waitForWorkload(k, outputs.namespace, 'deployment/absent', 300, {})).rejects.toThrow(/deployment\/absent will not become ready: pod absent-[a-z0-9-]+, container app: ErrImageNeverPull/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }, 60_000);
+
+    test('several waits run at once: two 8-second rollouts take about 8 seconds, not 16', async () => {
+      const k = real();
+      await k.apply(`${deployment('slow-a', 'ds-e2e-test/redis:7', 'true', 8)}---\n${deployment('slow-b', 'ds-e2e-test/redis:7', 'true', 8)}`, outputs.namespace);
+      const started = Date.now();
+      await waitForWorkloads(k, outputs.namespace, ['deployment/slow-a', 'deployment/slow-b'], 120, {});
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }, 60_000);
+
+    test('a Job is waited for until it completes', async () => {
+      const k = real();
+      const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: seed }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: seed, image: ds-e2e-test/redis:7, imagePullPolicy: Never, command: [sh, -c, "sleep 3"] }]
+`;
+      await k.apply(job, outputs.namespace);
+      await waitForWorkload(k, outputs.namespace, 'job/seed', 120, {});
+      expect(kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'job', 'seed', '-o', 'jsonpath={.status.succeeded}'])).toBe('1');
+    }, 60_000);
+  });
+
+  test('post deletes the cluster and leaves none of the leg\'s containers', async () => {
+    expect(kindClusters(tools)).toContain(state.clusterName);
+    const post = await runNode(join(ROOT, 'dist/post/index.js'), [], { env: runner.postEnv({}, env), cwd: ROOT, timeoutMs: 300_000 });
+    expect(post.code).toBe(0);
+    expect(kindClusters(tools)).not.toContain(state.clusterName);
+    expect(leftovers(state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
+    expect(execFileSync('docker', ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${state.clusterName}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).trim()).toBe('');
+  }, 360_000);
+});
