@@ -569,7 +569,7 @@ describe('deploy and ready', () => {
     // targetPort and the other port stay as they are
     expect(h.runner.lines()).toEqual([
       `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
-      `kubectl ${k(h)} patch service api --namespace unit-e2e --patch {"spec":{"type":"NodePort","ports":[{"port":8080,"nodePort":30010}]}}`,
+      `kubectl ${k(h)} patch service api --namespace unit-e2e --patch {"spec":{"type":"NodePort","externalTrafficPolicy":"Cluster","ports":[{"port":8080,"nodePort":30010}]}}`,
     ]);
     const [config] = parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS() as { data: Record<string, unknown> });
     // a placeholder that is the whole value stays a string: EnvVar.value and ConfigMap data need one
@@ -591,7 +591,7 @@ describe('deploy and ready', () => {
       `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
       `helm upgrade --install web ${join(local.dir, 'chart')} --namespace unit-e2e --create-namespace --set-string image=api:e2e-feed ${k(h)}`,
       `kubectl ${k(h)} get service web --namespace unit-e2e --output json`,
-      `kubectl ${k(h)} patch service web --namespace unit-e2e --patch {"spec":{"type":"NodePort","ports":[{"port":80,"nodePort":30010}]}}`,
+      `kubectl ${k(h)} patch service web --namespace unit-e2e --patch {"spec":{"type":"NodePort","externalTrafficPolicy":"Cluster","ports":[{"port":80,"nodePort":30010}]}}`,
     ]);
     local.remove();
   });
@@ -606,6 +606,33 @@ describe('deploy and ready', () => {
     const run = deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
     await expect(run).rejects.toThrow('Service "api" has no port 8081; its ports are: 9090 (metrics), 8080 (http). expose.port names one of them, by number (not the targetPort) or by name');
     expect(h.runner.lines()).toEqual([]);
+    local.remove();
+  });
+
+  test('a headless Service is refused before anything is applied, and says what to expose instead', async () => {
+    const local = makeWorkspace({
+      'e2e.yaml': CLUSTER_ENV,
+      'app/Dockerfile': 'FROM scratch\n',
+      'manifests/api.yaml': readFileSync(join(ws.dir, 'manifests/api.yaml'), 'utf8').replace('  selector: { app: api }', '  clusterIP: None\n  selector: { app: api }'),
+    });
+    const h = harness(local, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
+    const run = deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
+    await expect(run).rejects.toThrow('Service "api" is headless (clusterIP: None), which cannot become a NodePort: expose a Service with a cluster IP');
+    expect(h.runner.lines()).toEqual([]);
+    local.remove();
+  });
+
+  test('an exposed Service with externalTrafficPolicy Local is reached through the control plane all the same (Cluster), and the log says so', async () => {
+    const local = makeWorkspace({
+      'e2e.yaml': CLUSTER_ENV,
+      'app/Dockerfile': 'FROM scratch\n',
+      'manifests/api.yaml': readFileSync(join(ws.dir, 'manifests/api.yaml'), 'utf8').replace('  selector: { app: api }', '  externalTrafficPolicy: Local\n  selector: { app: api }'),
+    });
+    const h = harness(local, 'e2e.yaml', { 'expose:api': { containerPort: 30010, hostPort: httpPort } });
+    const task = taskWith(needs);
+    await deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, task);
+    expect(h.runner.lines().at(-1)).toContain('"externalTrafficPolicy":"Cluster"');
+    expect(task.log.text()).toContain('Service "api": externalTrafficPolicy Local becomes Cluster');
     local.remove();
   });
 

@@ -100,9 +100,13 @@ export function externalDependency(role: string, namespace: string, port: number
  * A strategic-merge patch that turns one port of the user's Service into a fixed NodePort. The
  * Service's ports merge by their `port` (ServiceSpec.Ports: patchMergeKey "port"), so `port` must
  * be one the Service has: then its name, protocol and targetPort stay, and so do its other ports.
+ *
+ * externalTrafficPolicy is set to Cluster: kind maps the host port to the control-plane node
+ * only, and with `Local` a node answers a NodePort only for pods on itself, which with workers
+ * are elsewhere (kube-proxy drops the rest). Tests lose the client's source address, nothing else.
  */
 export function nodePortPatch(port: number, nodePort: number): string {
-  return JSON.stringify({ spec: { type: 'NodePort', ports: [{ port, nodePort }] } });
+  return JSON.stringify({ spec: { type: 'NodePort', externalTrafficPolicy: 'Cluster', ports: [{ port, nodePort }] } });
 }
 
 interface ServicePort {
@@ -125,6 +129,14 @@ export function findService(objects: unknown[], service: string, namespace: stri
 export function servicePort(objects: unknown[], service: string, namespace: string, wanted: number | string): number {
   const found = findService(objects, service, namespace);
   if (!found) throw new Error(`Service "${service}" is not in the manifests (namespace ${namespace}): expose needs it there`);
+  // The API server refuses a headless NodePort (pkg/apis/core/validation ValidateService: "may not be
+  // set to 'None' for NodePort services"), but only once everything else is applied; an
+  // ExternalName Service selects no pods. Both are said here, before anything is applied.
+  const spec = (found.spec ?? {}) as { clusterIP?: string; type?: string };
+  if (spec.clusterIP === 'None') {
+    throw new Error(`Service "${service}" is headless (clusterIP: None), which cannot become a NodePort: expose a Service with a cluster IP (a second Service with the same selector will do)`);
+  }
+  if (spec.type === 'ExternalName') throw new Error(`Service "${service}" is an ExternalName Service, which has no pods to reach: expose a Service that selects the pods`);
   const ports = ((found.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).filter((p) => typeof p?.port === 'number');
   const match = ports.find((p) => (typeof wanted === 'number' ? p.port === wanted : p.name === wanted));
   if (!match) {

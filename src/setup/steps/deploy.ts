@@ -49,7 +49,12 @@ export const deploy: StepAction<'deploy'> = {
     // chart makes is read back once the charts are installed.
     const exposed = Object.entries(d.expose).map(([name, e]) => ({ ...e, nodePort: portFor(c, `expose:${name}`).containerPort }));
     const fromCharts = d.helm.length > 0 ? exposed.filter((e) => !findService(objects, e.service, ns)) : [];
-    const patch = (objs: unknown[], e: (typeof exposed)[number]) => ({ service: e.service, patch: nodePortPatch(servicePort(objs, e.service, ns, e.port), e.nodePort) });
+    const patch = (objs: unknown[], e: (typeof exposed)[number]) => {
+      if ((findService(objs, e.service, ns)?.spec as { externalTrafficPolicy?: string } | undefined)?.externalTrafficPolicy === 'Local') {
+        task.log.write(`Service "${e.service}": externalTrafficPolicy Local becomes Cluster, as kind maps the host port to the control plane only\n`);
+      }
+      return { service: e.service, patch: nodePortPatch(servicePort(objs, e.service, ns, e.port), e.nodePort) };
+    };
     const patches = exposed.filter((e) => !fromCharts.includes(e)).map((e) => patch(objects, e));
 
     if (texts.length > 0) await c.kubectl.apply(rendered, ns, call);
