@@ -23,6 +23,7 @@ import { loadImage } from '../src/setup/steps/load-image.js';
 import { migrate } from '../src/setup/steps/migrate.js';
 import { nodesReady } from '../src/setup/steps/nodes-ready.js';
 import { preloadImage } from '../src/setup/steps/preload-image.js';
+import { inClusterDependency } from '../src/kube/manifests.js';
 import { pullImage } from '../src/setup/steps/pull-image.js';
 import { pullNodeImage } from '../src/setup/steps/pull-node-image.js';
 import { ready } from '../src/setup/steps/ready.js';
@@ -348,6 +349,29 @@ describe('load-image and preload-image', () => {
     await expect(loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': PG }))).rejects.toThrow(
       'reads task "build:api" as build-image, but the plan made it pull-image',
     );
+  });
+
+  test('an image pinned by digest is loaded under a tag of its own, which the pod then names; the tag it came with is not moved', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'version'], { stdout: '1.48\n' });
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const pulled = { ref: `postgres:16@${digest}`, localRef: `postgres:16@${digest}`, source: 'present', id: 'sha256:1d' };
+    const r = await preloadImage.run({ kind: 'preload-image', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, taskWith({ 'pull:postgres': ['pull-image', pulled] }));
+    const owned = `postgres:digest-${'ab'.repeat(8)}`;
+    expect(r).toEqual({ ...pulled, localRef: owned });
+    const file = archive(h, owned);
+    expect(h.runner.lines()).toEqual([
+      `docker tag sha256:1d ${owned}`,
+      'docker version --format {{.Server.APIVersion}}',
+      `docker save --platform linux/${currentPlatform().arch} --output ${file} ${owned}`,
+      `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`,
+    ]);
+  });
+
+  test('the in-cluster dependency never pulls: a preloaded image that is missing fails at once', () => {
+    const objects = inClusterDependency({ role: 'redis', namespace: 'x-e2e', image: 'redis:digest-abab', port: 6379, nodePort: 30379, env: {}, probe: ['redis-cli', 'ping'] });
+    const deployment = objects.find((o) => o.kind === 'Deployment') as { spec?: { template: { spec: { containers: { image: string; imagePullPolicy: string }[] } } } };
+    expect(deployment.spec?.template.spec.containers[0]).toMatchObject({ image: 'redis:digest-abab', imagePullPolicy: 'Never' });
   });
 
   test('preload-image loads the image under its local name and hands it on', async () => {

@@ -53,6 +53,18 @@ export function archiveTag(ref: string): string {
   return name.slice(lastSlash + 1).includes(':') ? name : `${name}:digest-${ref.slice(at + 8, at + 8 + 16)}`;
 }
 
+/**
+ * For a reference pinned by digest, a tag of our own that names that digest alone
+ * (`postgres:16@sha256:ab…` -> `postgres:digest-ab…`): the tag the reference carries may name
+ * another image on this host, and must not be moved. Any other reference is returned as it is.
+ */
+export function digestTag(ref: string): string {
+  const at = ref.indexOf('@sha256:');
+  if (at < 0) return ref;
+  const name = ref.slice(0, at).replace(/:[^/:]*$/, ''); // the tag goes; a registry's port stays
+  return `${name}:digest-${ref.slice(at + 8, at + 8 + 16)}`;
+}
+
 export async function ensureImage(docker: Docker, ref: string, opts: EnsureImageOptions): Promise<EnsuredImage> {
   const call = { signal: opts.signal, log: opts.log };
   const id = opts.knownId ?? (await docker.imageId(ref, call));

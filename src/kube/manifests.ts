@@ -57,8 +57,9 @@ export function inClusterDependency(d: InClusterDependency): K8sObject[] {
             {
               name: d.role,
               image: d.image,
-              // preloaded from the host's cache: the cluster never pulls it from a registry
-              imagePullPolicy: 'IfNotPresent',
+              // preloaded onto the nodes: the cluster never pulls it, and a miss fails at once
+              // (ErrImageNeverPull) instead of as a pull that ends in ImagePullBackOff
+              imagePullPolicy: 'Never',
               ports: [{ containerPort: d.port }],
               ...(envNames.length > 0 ? { envFrom: [{ secretRef: { name: `${d.role}-env` } }] } : {}),
               readinessProbe: { exec: { command: d.probe }, periodSeconds: 1, failureThreshold: 120 },
