@@ -45,6 +45,12 @@ describe('a valid environment file', () => {
 const BAD: { case: string; yaml: string; expect: string[]; files?: Record<string, string> }[] = [
   { case: 'an unknown key', yaml: 'name: api\nredis: { image: r, colour: blue }\n', expect: ['redis', 'unknown key "colour"'] },
   {
+    case: 'a dependency in a cluster whose network the user installs',
+    yaml: 'name: api\ncluster: { kindConfig: k.yaml }\npostgres: { placement: cluster }\n',
+    files: { 'k.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: true }\n' },
+    expect: ['postgres.placement', 'disables the default CNI or kube-proxy', 'use "docker"'],
+  },
+  {
     case: 'a wait on a kind nothing can wait for',
     yaml: 'name: api\ncluster: {}\ndeploy: { manifests: [m.yaml], wait: [service/api] }\n',
     files: { 'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: m }\n' },
@@ -292,5 +298,17 @@ describe('warnings that do not stop the run', () => {
     } finally {
       ws.remove();
     }
+  });
+});
+
+describe('a cluster whose network the user installs', () => {
+  test('places the dependencies beside it, as containers, unless told otherwise', () => {
+    const ws = makeWorkspace({
+      'e2e.yaml': 'name: api\ncluster: { kindConfig: k.yaml }\npostgres: {}\nredis: {}\n',
+      'k.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { kubeProxyMode: none }\n',
+    });
+    const c = loadConfig('e2e.yaml', { workspace: ws.dir });
+    expect([c.postgres?.placement, c.redis?.placement]).toEqual(['docker', 'docker']);
+    ws.remove();
   });
 });

@@ -1,7 +1,7 @@
 /** Filling a manifest's placeholders keeps what kubectl would read from the file as written. */
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { substituteYaml } from '../src/config/placeholders.js';
+import { findPlaceholders, substitute, substituteYaml } from '../src/config/placeholders.js';
 
 const SECRET_VOLUME = `apiVersion: v1
 kind: Pod
@@ -32,5 +32,17 @@ describe('substituteYaml', () => {
   test('YAML 1.1 words keep their meaning too: yes stays a boolean, a quoted one a string', () => {
     const out = substituteYaml('a: yes\nb: "yes"\nc: ${X}\n', { X: 'on' });
     expect(parse(out, { version: '1.1' })).toEqual({ a: true, b: 'yes', c: 'on' });
+  });
+});
+
+describe('the $${X} escape', () => {
+  test('keeps a literal ${X} (a shell variable in a third-party manifest), in a flow mapping too', () => {
+    const text = 'script: "cp a $${TMP}; echo ${NAMESPACE}"\nflow: { tmp: $${TMP} }\n';
+    expect(parse(substituteYaml(text, { NAMESPACE: 'app-e2e' }), { version: '1.1' })).toEqual({ script: 'cp a ${TMP}; echo app-e2e', flow: { tmp: '${TMP}' } });
+  });
+
+  test('is no placeholder: findPlaceholders skips it, substitute unescapes it', () => {
+    expect(findPlaceholders('a: $${TMP}\nb: ${NAMESPACE}\n')).toEqual([{ name: 'NAMESPACE', line: 2 }]);
+    expect(substitute('x $${TMP} ${NAMESPACE}', { NAMESPACE: 'ns' })).toBe('x ${TMP} ns');
   });
 });

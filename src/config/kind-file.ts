@@ -16,3 +16,12 @@ export function readKindConfigFile(file: string): Record<string, unknown> {
   if (nodes !== undefined && !Array.isArray(nodes)) throw new Error('nodes must be a list');
   return doc;
 }
+
+/**
+ * `disableDefaultCNI: true` or `kubeProxyMode: none`: the user installs the network, so the nodes
+ * stay NotReady, and no pod is scheduled, until their own deploy has installed it.
+ */
+export function ownsNetwork(doc: Record<string, unknown>): boolean {
+  const networking = (doc.networking ?? {}) as Record<string, unknown>;
+  return networking.disableDefaultCNI === true || networking.kubeProxyMode === 'none';
+}

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { fieldPath } from './issues.js';
-import { readKindConfigFile } from './kind-file.js';
+import { ownsNetwork, readKindConfigFile } from './kind-file.js';
 import { chartProblem, DeploySourceError, KUSTOMIZATION_FILES, kustomizationFile, kustomizeFiles } from './deploy-sources.js';
 import { checkPath, displayPath } from './paths.js';
 import { envKey, findPlaceholders, knownPlaceholders, migrateCommandPlaceholders } from './placeholders.js';
@@ -99,20 +99,29 @@ export function normalize(env: EnvFile, where: Where): Config {
     return full;
   };
 
-  const hasCluster = env.cluster !== undefined;
-  const placementOf = (key: 'postgres' | 'redis', given: Placement | undefined): Placement => {
-    if (given === 'cluster' && !hasCluster) problem([key, 'placement'], '"cluster" needs a `cluster` key; without a cluster use "docker"');
-    return given ?? (hasCluster ? 'cluster' : 'docker');
-  };
-
   const kindFile = env.cluster?.kindConfig && mustExist(['cluster', 'kindConfig'], env.cluster.kindConfig, 'file');
+  let ownNetwork = false;
   if (kindFile && !checkPath(kindFile, 'file')) {
     try {
-      readKindConfigFile(kindFile);
+      ownNetwork = ownsNetwork(readKindConfigFile(kindFile));
     } catch (err) {
       problem(['cluster', 'kindConfig'], `${displayPath(kindFile, where.workspace)}: ${(err as Error).message}`);
     }
   }
+
+  const hasCluster = env.cluster !== undefined;
+  // With a network the user installs, no pod runs before their deploy, and the deploy waits for
+  // the dependencies: in the cluster they would never start. Beside it, as containers, they do.
+  const placementOf = (key: 'postgres' | 'redis', given: Placement | undefined): Placement => {
+    if (given === 'cluster' && !hasCluster) problem([key, 'placement'], '"cluster" needs a `cluster` key; without a cluster use "docker"');
+    if (given === 'cluster' && ownNetwork) {
+      problem(
+        [key, 'placement'],
+        '"cluster" cannot start: the kindConfig disables the default CNI or kube-proxy, so no pod runs until deploy installs the network, and deploy waits for this dependency; use "docker" (the default here), reached in the cluster by the same name',
+      );
+    }
+    return given ?? (hasCluster && !ownNetwork ? 'cluster' : 'docker');
+  };
   // kindest/node tags start with "v": 1.34.8 means v1.34.8
   const kubernetes = env.cluster?.kubernetes && (env.cluster.kubernetes.startsWith('v') ? env.cluster.kubernetes : `v${env.cluster.kubernetes}`);
   const cluster = env.cluster && { ...env.cluster, kubernetes, kindConfig: kindFile };
@@ -208,7 +217,7 @@ export function normalize(env: EnvFile, where: Where): Config {
     const checkFiles = (field: string, files: string[]): void => {
       for (const file of files) {
         for (const ph of findPlaceholders(read(file) ?? '')) {
-          if (!known.has(ph.name)) problems.push(`${field}: ${displayPath(file, where.workspace)}:${ph.line}: unknown placeholder \${${ph.name}}; known: ${knownList}`);
+          if (!known.has(ph.name)) problems.push(`${field}: ${displayPath(file, where.workspace)}:${ph.line}: unknown placeholder \${${ph.name}} (for a literal \${${ph.name}}, write $\${${ph.name}}); known: ${knownList}`);
         }
       }
     };

@@ -11,7 +11,12 @@ export interface PlaceholderSource {
   deploy?: { expose: Record<string, unknown> };
 }
 
-const PATTERN = /\$\{([^}]*)\}/g;
+/**
+ * `${NAME}`, or `$${NAME}`: the escape, for text that must keep a literal `${NAME}` (a shell
+ * script in a third-party manifest, as in a CNI's DaemonSet), which becomes `${NAME}` and is no
+ * placeholder. Docker Compose escapes the same way.
+ */
+const PATTERN = /(\$?)\$\{([^}]*)\}/g;
 
 /** The YAML version kubectl reads manifests with (sigs.k8s.io/yaml converts through go-yaml v2). */
 export const KUBECTL_YAML = '1.1' as const;
@@ -45,14 +50,15 @@ export function migrateCommandPlaceholders(): Set<string> {
 export function findPlaceholders(text: string): { name: string; line: number }[] {
   const found: { name: string; line: number }[] = [];
   for (const m of text.matchAll(PATTERN)) {
-    found.push({ name: m[1], line: text.slice(0, m.index).split('\n').length });
+    if (m[1] === '') found.push({ name: m[2], line: text.slice(0, m.index).split('\n').length });
   }
   return found;
 }
 
 /** Fills every placeholder; an unknown one is a programming error here, since load refused it. */
 export function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(PATTERN, (whole, name: string) => {
+  return text.replace(PATTERN, (whole, escaped: string, name: string) => {
+    if (escaped) return whole.slice(1);
     const v = values[name];
     if (v === undefined) throw new Error(`no value for placeholder ${whole}`);
     return v;
@@ -76,14 +82,15 @@ export function substitute(text: string, values: Record<string, string>): string
  */
 export function substituteYaml(text: string, values: Record<string, string>): string {
   if (!new RegExp(PATTERN.source).test(text)) return text;
-  const names: string[] = [];
-  const tokenFor = (name: string): string => {
-    const at = names.indexOf(name);
-    return `ds_e2e_placeholder_${at >= 0 ? at : names.push(name) - 1}_`;
+  // each distinct `${X}` or `$${X}` gets one token, filled in (or unescaped) once parsed
+  const found: string[] = [];
+  const tokenFor = (whole: string): string => {
+    const at = found.indexOf(whole);
+    return `ds_e2e_placeholder_${at >= 0 ? at : found.push(whole) - 1}_`;
   };
-  const tokenized = text.replace(PATTERN, (_whole, name: string) => tokenFor(name));
+  const tokenized = text.replace(PATTERN, (whole: string) => tokenFor(whole));
   const TOKEN = /ds_e2e_placeholder_(\d+)_/g;
-  const fill = (t: string): string => t.replace(TOKEN, (_m, i: string) => substitute(`\${${names[Number(i)]}}`, values));
+  const fill = (t: string): string => t.replace(TOKEN, (_m, i: string) => substitute(found[Number(i)], values));
   const docs = parseAllDocuments(tokenized, { version: KUBECTL_YAML });
   if (!Array.isArray(docs)) return ''; // an empty file: nothing to apply
   return docs

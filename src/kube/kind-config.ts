@@ -6,7 +6,7 @@
  * fields (mounts, labels, patches) to ours by role (control plane to control plane, worker to
  * worker), while the image and the port mappings the action needs are always kept.
  */
-import { readKindConfigFile } from '../config/kind-file.js';
+import { ownsNetwork, readKindConfigFile } from '../config/kind-file.js';
 
 export interface PortMapping {
   /** The NodePort inside the node container. */
@@ -37,11 +37,9 @@ export interface KindNetworking {
 }
 
 export function kindNetworking(userConfig?: string): KindNetworking {
-  const networking = ((userConfig ? readKindConfigFile(userConfig) : {}).networking ?? {}) as Record<string, unknown>;
-  return {
-    ipFamily: networking.ipFamily === 'ipv6' ? 'ipv6' : 'ipv4',
-    ownNetwork: networking.disableDefaultCNI === true || networking.kubeProxyMode === 'none',
-  };
+  const doc = userConfig ? readKindConfigFile(userConfig) : {};
+  const networking = (doc.networking ?? {}) as Record<string, unknown>;
+  return { ipFamily: networking.ipFamily === 'ipv6' ? 'ipv6' : 'ipv4', ownNetwork: ownsNetwork(doc) };
 }
 
 /** Where kind's port mappings listen on the host: loopback of the cluster's family. */
