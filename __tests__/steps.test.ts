@@ -274,7 +274,7 @@ describe('create-namespace', () => {
   test('applies the namespace through stdin', async () => {
     const h = harness(ws);
     expect(await createNamespace.run({ kind: 'create-namespace' }, h.ctx, taskWith())).toEqual({ namespace: 'unit-e2e' });
-    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --namespace unit-e2e --filename -`]);
+    expect(h.runner.lines()).toEqual([`kubectl ${k(h)} apply --server-side --force-conflicts --field-manager=ds-e2e-setup --namespace unit-e2e --filename -`]);
     expect(parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS())).toEqual([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'unit-e2e', labels: { 'app.kubernetes.io/managed-by': 'ds-e2e-setup' } } },
     ]);
@@ -488,7 +488,7 @@ describe('start-in-cluster', () => {
       values: { REDIS_HOST: 'redis.unit-e2e.svc', REDIS_PORT: '6379', REDIS_URL: 'redis://redis.unit-e2e.svc:6379' },
     });
     expect(h.runner.lines()).toEqual([
-      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `kubectl ${k(h)} apply --server-side --force-conflicts --field-manager=ds-e2e-setup --namespace unit-e2e --filename -`,
       `kubectl ${k(h)} rollout status deployment/redis --namespace unit-e2e --timeout=300s`,
       // the watcher that ends the wait early if the pod is stuck reads the Deployment's selector
       `kubectl ${k(h)} get deployment redis --namespace unit-e2e --output json`,
@@ -526,7 +526,7 @@ describe('link-dependency', () => {
     expect(h.runner.lines()).toEqual([
       'docker network connect kind leg-postgres-net',
       'docker inspect --format {{with index .NetworkSettings.Networks "kind"}}{{.IPAddress}}{{end}} leg-postgres-net',
-      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `kubectl ${k(h)} apply --server-side --force-conflicts --field-manager=ds-e2e-setup --namespace unit-e2e --filename -`,
     ]);
     const [service, slice] = parseAllDocuments(h.runner.calls[2].input ?? '').map((d) => d.toJS()) as [{ spec: Record<string, unknown> }, { addressType: string; endpoints: { addresses: string[] }[] }];
     expect(service.spec).toEqual({ ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }] });
@@ -592,7 +592,7 @@ describe('deploy and ready', () => {
     // the port exposed by name ("http") is patched by its number, the merge key: its name,
     // targetPort and the other port stay as they are
     expect(h.runner.lines()).toEqual([
-      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `kubectl ${k(h)} apply --server-side --force-conflicts --field-manager=ds-e2e-setup --namespace unit-e2e --filename -`,
       `kubectl ${k(h)} patch service api --namespace unit-e2e --patch {"spec":{"type":"NodePort","externalTrafficPolicy":"Cluster","ports":[{"port":8080,"nodePort":30010}]}}`,
     ]);
     const [config] = parseAllDocuments(h.runner.calls[0].input ?? '').map((d) => d.toJS() as { data: Record<string, unknown> });
@@ -612,7 +612,7 @@ describe('deploy and ready', () => {
     h.runner.on(['kubectl', '--kubeconfig', h.ctx.identity.kubeconfig, 'get', 'service', 'web'], { stdout: JSON.stringify({ kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, targetPort: 8080 }] } }) });
     await deploy.run({ kind: 'deploy', fromLoads: ['load:api'], fromDependencies: ['link:postgres'] }, h.ctx, taskWith(needs));
     expect(h.runner.lines()).toEqual([
-      `kubectl ${k(h)} apply --namespace unit-e2e --filename -`,
+      `kubectl ${k(h)} apply --server-side --force-conflicts --field-manager=ds-e2e-setup --namespace unit-e2e --filename -`,
       `helm upgrade --install web ${join(local.dir, 'chart')} --namespace unit-e2e --create-namespace --set-string image=api:e2e-feed ${k(h)}`,
       `kubectl ${k(h)} get service web --namespace unit-e2e --output json`,
       `kubectl ${k(h)} patch service web --namespace unit-e2e --patch {"spec":{"type":"NodePort","externalTrafficPolicy":"Cluster","ports":[{"port":80,"nodePort":30010}]}}`,

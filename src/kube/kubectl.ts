@@ -1,8 +1,41 @@
 /** kubectl against this leg's own kubeconfig, typed for what the action needs. */
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { KUBECTL_YAML } from '../config/placeholders.js';
 import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 import type { K8sObject } from './manifests.js';
+
+/** The field manager server-side apply records for what the action applies. */
+export const FIELD_MANAGER = 'ds-e2e-setup';
+/** An Established condition follows a CRD's creation within seconds; a minute is generous. */
+const CRD_SECONDS = 60;
+
+/**
+ * How a manifest text is applied: its CustomResourceDefinitions first (with their names), then
+ * the rest by the namespace the objects name, the environment's first. Text that names no
+ * other namespace and holds no CRD is one apply, the text untouched.
+ */
+export function applyOrder(text: string, namespace: string): { crds?: string; names: string[]; byNamespace: [string, string][] } {
+  const crdLike = /^kind:\s*["']?CustomResourceDefinition\b/m.test(text);
+  const otherNamespace = [...text.matchAll(/^\s+namespace:\s*["']?([^\s"'#]+)/gm)].some((m) => m[1] !== namespace);
+  if (!crdLike && !otherNamespace) return { names: [], byNamespace: [[namespace, text]] };
+  const docs = parseAllDocuments(text, { version: KUBECTL_YAML }).filter((d) => d.contents !== null);
+  const isCrd = (d: (typeof docs)[number]) => d.get('kind') === 'CustomResourceDefinition';
+  // a document that had its own `---` keeps it; the others get one
+  const join = (ds: typeof docs) => ds.map((d) => d.toString()).map((t, i) => (i === 0 || t.startsWith('---') ? t : `---\n${t}`)).join('');
+  const crds = docs.filter(isCrd);
+  const groups = new Map<string, typeof docs>([[namespace, []]]);
+  for (const d of docs.filter((x) => !isCrd(x))) {
+    const ns = d.getIn(['metadata', 'namespace']);
+    const key = typeof ns === 'string' && ns !== '' ? ns : namespace;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return {
+    ...(crds.length > 0 ? { crds: join(crds) } : {}),
+    names: crds.map((d) => String(d.getIn(['metadata', 'name']))),
+    byNamespace: [...groups].map(([ns, ds]) => [ns, join(ds)]),
+  };
+}
 
 export class Kubectl {
   constructor(
@@ -16,12 +49,25 @@ export class Kubectl {
 
   /**
    * Applies objects or manifest text through stdin, so rendered secrets never touch the disk.
-   * `--namespace`: an object that names none lands in the environment's namespace, not in
-   * `default` (kind's kubeconfig sets no namespace); one that names another is refused by kubectl.
+   * An object that names no namespace lands in the environment's (`--namespace`), not in
+   * `default`; one that names its own (a CNI's objects in kube-system) lands there, in an apply of
+   * its own, since kubectl refuses any object of another namespace than `--namespace` says.
+   *
+   * Server-side: a client-side apply keeps each object whole in its last-applied-configuration
+   * annotation, which a large CRD overflows (262144 bytes) and which would keep a Secret's
+   * stringData in plain text. CustomResourceDefinitions go first, and are waited for until
+   * Established, so resources of their kinds in the same manifests find them.
    */
   async apply(objects: K8sObject[] | string, namespace: string, call: Call = {}): Promise<void> {
     const input = typeof objects === 'string' ? objects : objects.map((o) => stringify(o)).join('---\n');
-    await this.run(['apply', '--namespace', namespace, '--filename', '-'], { ...call, input });
+    const { crds, names, byNamespace } = applyOrder(input, namespace);
+    const apply = (text: string, ns: string) =>
+      this.run(['apply', '--server-side', '--force-conflicts', `--field-manager=${FIELD_MANAGER}`, '--namespace', ns, '--filename', '-'], { ...call, input: text });
+    if (crds) {
+      await apply(crds, namespace);
+      await this.run(['wait', '--for=condition=Established', ...names.map((n) => `customresourcedefinition/${n}`), `--timeout=${CRD_SECONDS}s`], call);
+    }
+    for (const [ns, text] of byNamespace) if (text.trim()) await apply(text, ns);
   }
 
   /**

@@ -38,7 +38,7 @@ if (verb === 'kustomize') {
   record('kubectl', all, r.status ?? 1);
   process.exit(r.status ?? 1);
 } else if (verb === 'apply') {
-  const { flags } = parse('kubectl', all, rest, { filename: 'value', f: 'value', namespace: 'value' });
+  const { flags } = parse('kubectl', all, rest, { filename: 'value', f: 'value', namespace: 'value', 'server-side': 'bool', 'force-conflicts': 'bool', 'field-manager': 'value' });
   if ((flags.filename ?? flags.f) !== '-') fail('kubectl', all, 'error: the stand-in reads manifests from stdin only (--filename -)');
   const text = readFileSync(0, 'utf8');
   const objects = [];
