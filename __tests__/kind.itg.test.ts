@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -20,6 +20,7 @@ import { clusterTools, type ClusterTools } from './helpers/cluster-tools.js';
 import { leftovers } from './helpers/docker.js';
 import { Mirror } from './helpers/mirror.js';
 import { ROOT, RunnerFiles, runNode, type Ran } from './helpers/run.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
 const CLUSTER_MS = 15 * 60_000;
 
@@ -32,53 +33,87 @@ function kindClusters(tools: ClusterTools): string[] {
   return execFileSync(tools.kind, ['get', 'clusters'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean);
 }
 
+/** One matrix leg, run as a runner runs the action: main now, post when asked (or at the end). */
+class Leg {
+  readonly runner = new RunnerFiles();
+  env: NodeJS.ProcessEnv = {};
+  main!: Ran;
+  outputs: Record<string, string> = {};
+  exported: Record<string, string> = {};
+  state!: { clusterName: string; kubeconfig: string; labels: Record<string, string> };
+  private posted = false;
+
+  constructor(
+    private readonly tools: ClusterTools,
+    private readonly cwd: string,
+  ) {}
+
+  async up(mirror: Mirror, inputs: Record<string, string>): Promise<this> {
+    const all = {
+      cache: 'false',
+      cleanup: 'always',
+      'node-image': this.tools.nodeImage,
+      'kind-version': this.tools.kindVersion,
+      'kind-url': mirror.kindUrl,
+      'kubectl-version': this.tools.kubernetes,
+      'kubectl-url': mirror.kubectlUrl,
+      ...inputs,
+    };
+    this.env = this.runner.processEnv(all, { GITHUB_WORKSPACE: this.cwd, RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'kind-tc-')) });
+    this.main = await runNode(join(ROOT, 'dist/main/index.js'), [], { env: this.env, cwd: this.cwd, timeoutMs: CLUSTER_MS });
+    this.outputs = this.runner.outputs();
+    this.exported = this.runner.exported();
+    this.state = JSON.parse(this.runner.saved().leg ?? '{}') as Leg['state'];
+    return this;
+  }
+
+  succeeded(): void {
+    if (this.main.code !== 0) throw new Error(`main failed (${this.main.code}):\n${this.main.stdout.slice(-6000)}\n${this.main.stderr.slice(-2000)}`);
+  }
+
+  post(): Promise<Ran> {
+    this.posted = true;
+    return runNode(join(ROOT, 'dist/post/index.js'), [], { env: this.runner.postEnv({}, this.env), cwd: this.cwd, timeoutMs: 300_000 });
+  }
+
+  /** If post never ran (an earlier failure), it runs now: nothing may be left. */
+  async end(): Promise<void> {
+    if (!this.posted && this.state?.clusterName) await this.post();
+    const built = this.outputs.images && (JSON.parse(this.outputs.images) as Record<string, string>).datastorage;
+    if (built) execFileSync('docker', ['rmi', '--force', built], { stdio: 'ignore' });
+    rmSync(this.runner.dir, { recursive: true, force: true });
+  }
+}
+
+let tools: ClusterTools;
+const mirror = new Mirror();
+
+beforeAll(async () => {
+  tools = clusterTools();
+  const { os, arch } = currentPlatform();
+  await mirror.start();
+  // the real binaries, served where the URL templates point; the checksum files beside them
+  mirror.bodies.set(`/kind/${tools.kindVersion}/kind-${os}-${arch}`, readFileSync(tools.kind));
+  mirror.bodies.set(`/k8s/release/${tools.kubernetes}/bin/${os}/${arch}/kubectl`, readFileSync(tools.kubectl));
+});
+afterAll(() => mirror.stop());
+
 describe('main then post on examples/datastorage/e2e.yaml, on a real kind cluster', () => {
-  let tools: ClusterTools;
-  const mirror = new Mirror();
-  const runner = new RunnerFiles();
-  let env: NodeJS.ProcessEnv;
+  let leg: Leg;
   let main: Ran;
   let outputs: Record<string, string>;
   let exported: Record<string, string>;
-  let state: { clusterName: string; kubeconfig: string; labels: Record<string, string> };
+  let state: Leg['state'];
 
   beforeAll(async () => {
-    tools = clusterTools();
-    const { os, arch } = currentPlatform();
-    await mirror.start();
-    // the real binaries, served where the URL templates point; the checksum files beside them
-    mirror.bodies.set(`/kind/${tools.kindVersion}/kind-${os}-${arch}`, readFileSync(tools.kind));
-    mirror.bodies.set(`/k8s/release/${tools.kubernetes}/bin/${os}/${arch}/kubectl`, readFileSync(tools.kubectl));
-    const inputs = {
-      config: 'examples/datastorage/e2e.yaml',
-      cache: 'false',
-      cleanup: 'always',
-      'node-image': tools.nodeImage,
-      'kind-version': tools.kindVersion,
-      'kind-url': mirror.kindUrl,
-      'kubectl-version': tools.kubernetes,
-      'kubectl-url': mirror.kubectlUrl,
-    };
-    env = runner.processEnv(inputs, { GITHUB_WORKSPACE: ROOT, RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'kind-tc-')) });
-    main = await runNode(join(ROOT, 'dist/main/index.js'), [], { env, cwd: ROOT, timeoutMs: CLUSTER_MS });
-    outputs = runner.outputs();
-    exported = runner.exported();
-    state = JSON.parse(runner.saved().leg ?? '{}') as typeof state;
+    leg = await new Leg(tools, ROOT).up(mirror, { config: 'examples/datastorage/e2e.yaml' });
+    ({ main, outputs, exported, state } = leg);
   }, CLUSTER_MS + 60_000);
-
-  afterAll(async () => {
-    // post runs in its own test; if that never ran (an earlier failure), nothing may be left
-    if (state?.clusterName && kindClusters(tools).includes(state.clusterName)) {
-      await runNode(join(ROOT, 'dist/post/index.js'), [], { env: runner.postEnv({}, env), cwd: ROOT, timeoutMs: 300_000 });
-    }
-    await mirror.stop();
-    const built = outputs?.images && (JSON.parse(outputs.images) as Record<string, string>).datastorage;
-    if (built) execFileSync('docker', ['rmi', '--force', built], { stdio: 'ignore' });
-    rmSync(runner.dir, { recursive: true, force: true });
-  }, 360_000);
+  afterAll(() => leg.end(), 360_000);
 
   test('the setup succeeds, with kind and kubectl installed from the mirror and verified', () => {
-    if (main.code !== 0) throw new Error(`main failed (${main.code}):\n${main.stdout.slice(-6000)}\n${main.stderr.slice(-2000)}`);
+    leg.succeeded();
+    expect(main.code).toBe(0);
     expect(mirror.requests).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^/kind/${tools.kindVersion}/kind-linux-[a-z0-9]+$`)),
@@ -184,6 +219,30 @@ spec:
       expect(Number(mode)).toBe(0o644);
     });
 
+    test('a CRD over the client-side annotation limit and a resource of its kind apply in one go; a Secret keeps no plain-text copy', async () => {
+      // a description past 262144 bytes: client-side apply's last-applied-configuration cannot hold it
+      const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object, description: "${'x'.repeat(300_000)}", x-kubernetes-preserve-unknown-fields: true } }
+`;
+      const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nspec: { size: 3 }\n';
+      const secret = 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { password: not-in-an-annotation }\n';
+      await real().apply(`${widget}---\n${crd}---\n${secret}`, outputs.namespace);
+      expect(kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'widget', 'w', '-o', 'jsonpath={.spec.size}'])).toBe('3');
+      const annotations = kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'secret', 's', '-o', 'jsonpath={.metadata.annotations}']);
+      expect(annotations).not.toContain('not-in-an-annotation');
+      kubectl(tools, exported.KUBECONFIG, ['delete', 'crd', 'widgets.example.com', '--wait=false']);
+    }, 60_000);
+
     test('a pod whose image can never be had ends the wait within seconds, naming the pod and why', async () => {
       const k = real();
       await k.apply(deployment('absent', 'ds-e2e.local/absent:1'), outputs.namespace);
@@ -220,10 +279,69 @@ spec:
 
   test('post deletes the cluster and leaves none of the leg\'s containers', async () => {
     expect(kindClusters(tools)).toContain(state.clusterName);
-    const post = await runNode(join(ROOT, 'dist/post/index.js'), [], { env: runner.postEnv({}, env), cwd: ROOT, timeoutMs: 300_000 });
+    const post = await leg.post();
     expect(post.code).toBe(0);
     expect(kindClusters(tools)).not.toContain(state.clusterName);
     expect(leftovers(state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
     expect(execFileSync('docker', ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${state.clusterName}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).trim()).toBe('');
+  }, 360_000);
+});
+
+describe('a cluster whose network the deploy installs, two nodes, the dependencies as containers', () => {
+  let leg: Leg;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    // the CNI the node image ships (/kind/manifests/default-cni.yaml), applied by the deploy instead of by kind
+    const cni = execFileSync('docker', ['run', '--rm', '--entrypoint', 'cat', tools.nodeImage, '/kind/manifests/default-cni.yaml'], { encoding: 'utf8' });
+    ws = makeWorkspace({
+      'e2e.yaml': `name: ds-owncni
+cluster: { workers: 1, kindConfig: kind.yaml }
+images:
+  datastorage: { context: app, buildArgs: { BASE: ds-e2e-test/node:24 } }
+postgres: { image: ds-e2e-test/postgres:15, database: action_history, user: slm_user, migrations: migrations }
+redis: { image: ds-e2e-test/redis:7 }
+deploy:
+  manifests: [cni.yaml, manifests]
+  wait: [deployment/datastorage]
+  expose:
+    datastorage: { service: datastorage, port: 8080, health: /health }
+`,
+      'kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: true }\n',
+      // its install script's shell variables stay literal: $${TMP} is the placeholders' escape
+      'cni.yaml': cni.replace(/\$\{/g, () => '$${'),
+    });
+    cpSync(join(ROOT, 'examples/datastorage/app'), join(ws.dir, 'app'), { recursive: true });
+    cpSync(join(ROOT, 'examples/datastorage/migrations'), join(ws.dir, 'migrations'), { recursive: true });
+    cpSync(join(ROOT, 'examples/datastorage/manifests'), join(ws.dir, 'manifests'), { recursive: true });
+    // a NodePort Service with externalTrafficPolicy Local: the pod runs on the worker, and the host port maps to the control plane
+    const service = join(ws.dir, 'manifests/datastorage.yaml');
+    writeFileSync(service, readFileSync(service, 'utf8').replace('  selector: { app: datastorage }\n  ports:', '  type: NodePort\n  externalTrafficPolicy: Local\n  selector: { app: datastorage }\n  ports:'));
+    leg = await new Leg(tools, ws.dir).up(mirror, { config: 'e2e.yaml' });
+  }, CLUSTER_MS + 60_000);
+  afterAll(async () => {
+    await leg.end();
+    ws.remove();
+  }, 360_000);
+
+  test('the setup ends: PostgreSQL and Redis run beside the cluster, the CNI (kube-system) comes with the deploy', () => {
+    leg.succeeded();
+    const nodes = kubectl(tools, leg.exported.KUBECONFIG, ['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}']);
+    expect(nodes.trim().split(' ').map((n) => n.split('=')[1])).toEqual(['True', 'True']);
+    expect(kubectl(tools, leg.exported.KUBECONFIG, ['-n', 'kube-system', 'get', 'daemonset', 'kube-router', '-o', 'jsonpath={.status.numberReady}'])).toBe('2');
+    expect(leftovers(leg.state.labels).containers.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('the service, on the worker, answers through the control plane\'s host port although its Service said Local', async () => {
+    const node = kubectl(tools, leg.exported.KUBECONFIG, ['-n', leg.outputs.namespace, 'get', 'pods', '-l', 'app=datastorage', '-o', 'jsonpath={.items[0].spec.nodeName}']);
+    expect(node).toMatch(/-worker$/);
+    const res = await fetch(`${leg.exported.DATASTORAGE_URL}/health`);
+    expect(await res.text()).toBe('ok');
+  });
+
+  test('post removes the cluster and the containers', async () => {
+    expect((await leg.post()).code).toBe(0);
+    expect(kindClusters(tools)).not.toContain(leg.state.clusterName);
+    expect(leftovers(leg.state.labels)).toEqual({ containers: [], networks: [], volumes: [] });
   }, 360_000);
 });
