@@ -105,3 +105,22 @@ describe('the user\'s kind nodes', () => {
     expect(nodes[0].extraPortMappings).toEqual([ours]);
   });
 });
+
+describe("kind's API server port", () => {
+  const config = (file: string, apiServerPort?: number) => {
+    const ws = makeWorkspace({ 'k.yaml': file });
+    try {
+      return kindConfig({ nodeImage: 'img', workers: 0, portMappings: [], userConfig: `${ws.dir}/k.yaml`, listenAddress: '127.0.0.1', apiServerPort }).networking as Record<string, unknown>;
+    } finally {
+      ws.remove();
+    }
+  };
+
+  test('is the one reserved for the leg, not one kind picks without knowing the reservations', () => {
+    expect(config('kind: Cluster\nnetworking: { podSubnet: 10.250.0.0/16 }\n', 41234)).toEqual({ podSubnet: '10.250.0.0/16', apiServerPort: 41234 });
+  });
+
+  test("is the user's where their file names one", () => {
+    expect(config('kind: Cluster\nnetworking: { apiServerPort: 6443 }\n', 41234)).toEqual({ apiServerPort: 6443 });
+  });
+});

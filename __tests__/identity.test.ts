@@ -1,10 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, computeIdentity, fitName } from '../src/config/identity.js';
-import { claimPort, releasePorts, reservePorts, STALE_AFTER_MS } from '../src/host/ports.js';
+import { claimPort, freeOnIpv6Loopback, releasePorts, reservePorts, STALE_AFTER_MS } from '../src/host/ports.js';
 import { ROOT } from './helpers/run.js';
 
 const base = { name: 'datastorage', configFile: '/repo/.github/e2e/datastorage.yaml', runId: '42', runAttempt: '1', host: 'runner-1' };
@@ -59,6 +60,18 @@ describe('identity', () => {
 });
 
 describe('host ports', () => {
+  test('a port something holds on ::1 is not free, though 127.0.0.1 may say it is (an IPv6 cluster maps on ::1)', async () => {
+    const held = createNetServer();
+    await new Promise<void>((r) => held.listen(0, '::1', r));
+    const port = (held.address() as AddressInfo).port;
+    try {
+      expect(await freeOnIpv6Loopback(port)).toBe(false);
+    } finally {
+      await new Promise((r) => held.close(r));
+    }
+    expect(await freeOnIpv6Loopback(port)).toBe(true);
+  });
+
   // Each process exits as soon as it has its ports, while the others are still choosing: a
   // reservation must outlive its owner's process, as it does between main and post.
   test('processes reserving at the same moment never get the same port', async () => {

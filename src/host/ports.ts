@@ -28,6 +28,8 @@ export async function reservePorts(count: number, owner: string, dir = PORTS_DIR
     // The OS may offer a port another leg has reserved (its docker has not bound it yet): ask again.
     const claimOne = async (): Promise<void> => {
       const port = await osFreePort();
+      // the OS looked at 127.0.0.1 only; an IPv6 cluster's mappings listen on ::1
+      if (!(await freeOnIpv6Loopback(port))) throw new Error(`port ${port} is taken on ::1`);
       if (ports.includes(port) || !claimUnderLock(dir, port, owner)) throw new Error(`port ${port} is reserved by another leg`);
       ports.push(port);
     };
@@ -110,5 +112,14 @@ function osFreePort(): Promise<number> {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether `port` can be bound on ::1: false when something holds it there; true where there is no IPv6 loopback at all. */
+export function freeOnIpv6Loopback(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE' && err.code !== 'EACCES'));
+    s.listen(port, '::1', () => s.close(() => resolve(true)));
   });
 }

@@ -23,6 +23,8 @@ export interface KindConfigInput {
   userConfig?: string;
   /** Where the port mappings listen: loopback of the cluster's IP family (`loopback`). */
   listenAddress: string;
+  /** A reserved host port for the API server, unless the user's file names one. */
+  apiServerPort?: number;
 }
 
 /** What the user's kind config says about networking that the setup must follow. */
@@ -73,5 +75,7 @@ export function kindConfig(input: KindConfigInput): Record<string, unknown> {
   ];
   // `name` comes from identity (kind's --name), never from the file, so legs cannot collide.
   const { nodes: _nodes, name: _name, ...top } = user;
+  const networking = (top.networking ?? {}) as Record<string, unknown>;
+  if (input.apiServerPort !== undefined && networking.apiServerPort === undefined) top.networking = { ...networking, apiServerPort: input.apiServerPort };
   return { ...top, kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', nodes };
 }

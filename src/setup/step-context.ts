@@ -22,6 +22,8 @@ export interface ClusterContext {
   readonly kubectl: Kubectl;
   /** Host ports reserved for this leg, by what they reach: `postgres`, `redis`, `expose:<name>`. */
   readonly ports: ReadonlyMap<string, PortMapping>;
+  /** The reserved host port for kind's API server (networking.apiServerPort), where the job reaches it on loopback. */
+  readonly apiServerPort?: number;
   /** The docker (or podman) network kind puts its nodes on. */
   readonly network: string;
   /** The user's kind config's networking: the IP family, and whether they install the network themselves. */

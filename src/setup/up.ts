@@ -152,11 +152,14 @@ async function clusterContext(config: Config, provider: 'docker' | 'podman', ide
   Object.keys(config.deploy?.expose ?? {}).forEach((name, i) => wanted.push([`expose:${name}`, NODE_PORTS.expose + i]));
   // Under act the job reaches NodePorts on the node by name, and this process's view of free
   // ports is its own container's: no host port is mapped, so none can collide.
-  const hostPorts = reach.kind === 'host' ? await reservePorts(wanted.length, identity.clusterName) : [];
+  // One more for kind's API server: left to kind, it picks a free port of its own, which can be
+  // one another leg has reserved and its docker not yet bound.
+  const hostPorts = reach.kind === 'host' ? await reservePorts(wanted.length + 1, identity.clusterName) : [];
   return {
     kind: new Kind(services.runner, identity.clusterName, provider, identity.kubeconfig),
     kubectl: new Kubectl(services.runner, identity.kubeconfig),
     ports: new Map(wanted.map(([key, nodePort], i) => [key, { containerPort: nodePort, hostPort: hostPorts[i] }])),
+    apiServerPort: hostPorts[wanted.length],
     // kind's providers each read their own variable (kind v0.32.0: providers/docker and providers/podman)
     network: (provider === 'podman' ? process.env.KIND_EXPERIMENTAL_PODMAN_NETWORK : process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK) || 'kind',
     networking: kindNetworking(config.cluster?.kindConfig),

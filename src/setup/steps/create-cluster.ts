@@ -42,6 +42,7 @@ export const createCluster: StepAction<'create-cluster'> = {
       portMappings: [...c.ports.values()],
       userConfig: cluster.kindConfig,
       listenAddress: loopback(c.networking.ipFamily),
+      apiServerPort: c.apiServerPort,
     });
     const files = { config: join(workDir, 'kind.yaml'), kubeconfig };
     let retried: string | undefined;
