@@ -332,16 +332,45 @@ describe('build-image', () => {
 describe('load-image and preload-image', () => {
   test('load-image loads the tag its build returned', async () => {
     const h = harness(ws);
-    h.runner.on(['docker', 'version'], { stdout: '1.41\n' });
+    h.runner.on(['docker', 'version'], { stdout: '28.2.2 1.41\n' });
     const built: ['build-image', unknown] = ['build-image', { name: 'api', tag: 'api:e2e-0123456789abcdef', source: 'built' }];
     expect(await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': built }))).toEqual({ name: 'api', tag: 'api:e2e-0123456789abcdef' });
     const file = archive(h, 'api:e2e-0123456789abcdef');
     expect(h.runner.lines()).toEqual([
-      'docker version --format {{.Server.APIVersion}}',
+      'docker version --format {{.Client.Version}} {{.Server.APIVersion}}',
+      // an engine older than API 1.48: is its store containerd's (whole index) or the classic one (one platform)?
+      'docker info --format {{json .DriverStatus}}',
       `docker save --output ${file} api:e2e-0123456789abcdef`,
       `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`,
     ]);
     expect(existsSync(file)).toBe(false); // the archive is removed once loaded
+  });
+
+  test('a client older than Docker 28 is never given --platform, though the daemon would take it', async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'version'], { stdout: '27.5.1 1.48\n' });
+    await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': ['build-image', { name: 'api', tag: 'api:e2e-1', source: 'built' }] }));
+    expect(h.runner.lines().filter((l) => l.startsWith('docker save'))).toEqual([`docker save --output ${archive(h, 'api:e2e-1')} api:e2e-1`]);
+  });
+
+  test("with Docker's containerd store before Docker 28, the archive (a whole index) is imported into each node for the node's platform only", async () => {
+    const h = harness(ws);
+    h.runner.on(['docker', 'version'], { stdout: '27.5.1 1.47\n' });
+    h.runner.on(['docker', 'info'], { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n' });
+    h.runner.on(['kind', 'get', 'nodes'], { stdout: 'leg-control-plane\nleg-worker\n' });
+    await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': ['build-image', { name: 'api', tag: 'api:e2e-1', source: 'built' }] }));
+    const file = archive(h, 'api:e2e-1');
+    const inNode = `/tmp/ds-e2e-${shortHash('api:e2e-1', 16)}.tar`;
+    const platform = `linux/${currentPlatform().arch}`;
+    expect(h.runner.lines().slice(2)).toEqual([
+      `docker save --output ${file} api:e2e-1`,
+      `kind get nodes --name ${h.ctx.identity.clusterName}`,
+      ...['leg-control-plane', 'leg-worker'].flatMap((node) => [
+        `docker cp ${file} ${node}:${inNode}`,
+        `docker exec ${node} ctr --namespace=k8s.io images import --platform=${platform} --digests --no-unpack ${inNode}`,
+        `docker exec ${node} rm -f ${inNode}`,
+      ]),
+    ]);
   });
 
   test('a result of another kind than the plan made is refused', async () => {
@@ -353,7 +382,7 @@ describe('load-image and preload-image', () => {
 
   test('an image pinned by digest is loaded under a tag of its own, which the pod then names; the tag it came with is not moved', async () => {
     const h = harness(ws);
-    h.runner.on(['docker', 'version'], { stdout: '1.48\n' });
+    h.runner.on(['docker', 'version'], { stdout: '28.2.2 1.48\n' });
     const digest = `sha256:${'ab'.repeat(32)}`;
     const pulled = { ref: `postgres:16@${digest}`, localRef: `postgres:16@${digest}`, source: 'present', id: 'sha256:1d' };
     const r = await preloadImage.run({ kind: 'preload-image', dep: 'postgres', fromPull: 'pull:postgres' }, h.ctx, taskWith({ 'pull:postgres': ['pull-image', pulled] }));
@@ -362,7 +391,7 @@ describe('load-image and preload-image', () => {
     const file = archive(h, owned);
     expect(h.runner.lines()).toEqual([
       `docker tag sha256:1d ${owned}`,
-      'docker version --format {{.Server.APIVersion}}',
+      'docker version --format {{.Client.Version}} {{.Server.APIVersion}}',
       `docker save --platform linux/${currentPlatform().arch} --output ${file} ${owned}`,
       `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`,
     ]);
@@ -376,14 +405,14 @@ describe('load-image and preload-image', () => {
 
   test('preload-image loads the image under its local name and hands it on', async () => {
     const h = harness(ws);
-    h.runner.on(['docker', 'version'], { stdout: '1.48\n' });
+    h.runner.on(['docker', 'version'], { stdout: '28.2.2 1.48\n' });
     const pulled = { ref: 'redis@sha256:aa', localRef: 'redis:digest-aa', source: 'cache' };
     const r = await preloadImage.run({ kind: 'preload-image', dep: 'redis', fromPull: 'pull:redis' }, h.ctx, taskWith({ 'pull:redis': ['pull-image', pulled] }));
     expect(r).toEqual(pulled);
     // an engine with Engine API 1.48 saves the node's platform only
     const file = archive(h, 'redis:digest-aa');
     expect(h.runner.lines()).toEqual([
-      'docker version --format {{.Server.APIVersion}}',
+      'docker version --format {{.Client.Version}} {{.Server.APIVersion}}',
       `docker save --platform linux/${currentPlatform().arch} --output ${file} redis:digest-aa`,
       `kind load image-archive ${file} --name ${h.ctx.identity.clusterName}`,
     ]);

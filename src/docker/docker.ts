@@ -80,24 +80,42 @@ export class Docker {
     await this.runner.run(this.engine, ['save', '--output', file, ref], call);
   }
 
-  private apiVersion?: Promise<string>;
+  private versions?: Promise<{ client: string; serverApi: string }>;
 
   /**
-   * Saves one platform of an image (`linux/amd64`): with Docker's containerd image store a pulled
-   * image is an index whose other platforms' content is absent, and an archive that lists them
-   * cannot be imported. `docker save --platform` needs Engine API 1.48 (Docker 28.0); an older
-   * engine stores one platform per image anyway (its classic store), so a plain save is that
-   * platform. podman saves the image as it is stored, which is one platform.
+   * Saves one platform of an image (`linux/amd64`) where the engine can, and says how it saved:
+   * - `platform`: `docker save --platform`, which needs the client of Docker 28 (older clients
+   *   refuse the flag) and Engine API 1.48 on the daemon;
+   * - `whole`: a plain save, which is that one platform where images are stored one platform
+   *   each (docker's classic store, podman);
+   * - `index`: a plain save from Docker's containerd image store before Docker 28, which writes
+   *   the whole index, other platforms' absent content included (kind#3795): such an archive
+   *   must be imported for the one platform, not with kind's --all-platforms.
    */
-  async savePlatform(ref: string, file: string, platform: string, call: Call = {}): Promise<void> {
-    const byPlatform = this.engine === 'docker' && apiAtLeast(await this.serverApiVersion(call), 1, 48);
-    await this.runner.run(this.engine, ['save', ...(byPlatform ? ['--platform', platform] : []), '--output', file, ref], call);
+  async savePlatform(ref: string, file: string, platform: string, call: Call = {}): Promise<'platform' | 'whole' | 'index'> {
+    let mode: 'platform' | 'whole' | 'index' = 'whole';
+    if (this.engine === 'docker') {
+      const { client, serverApi } = await this.engineVersions(call);
+      if (Number(client.split('.')[0]) >= 28 && apiAtLeast(serverApi, 1, 48)) mode = 'platform';
+      else if (await this.containerdStore(call)) mode = 'index';
+    }
+    await this.runner.run(this.engine, ['save', ...(mode === 'platform' ? ['--platform', platform] : []), '--output', file, ref], call);
+    return mode;
   }
 
-  /** The daemon's Engine API version, asked once. */
-  serverApiVersion(call: Call = {}): Promise<string> {
-    this.apiVersion ??= this.tryRun(['version', '--format', '{{.Server.APIVersion}}'], { signal: call.signal }).then((r) => r.stdout.trim());
-    return this.apiVersion;
+  /** The client's version and the daemon's Engine API version, asked once. */
+  engineVersions(call: Call = {}): Promise<{ client: string; serverApi: string }> {
+    this.versions ??= this.tryRun(['version', '--format', '{{.Client.Version}} {{.Server.APIVersion}}'], { signal: call.signal }).then((r) => {
+      const [client = '', serverApi = ''] = r.stdout.trim().split(/\s+/);
+      return { client, serverApi };
+    });
+    return this.versions;
+  }
+
+  /** Whether the daemon stores images in containerd (`docker info`: DriverStatus "driver-type" io.containerd.snapshotter.v1). */
+  private async containerdStore(call: Call): Promise<boolean> {
+    const r = await this.tryRun(['info', '--format', '{{json .DriverStatus}}'], { signal: call.signal });
+    return r.stdout.includes('io.containerd.snapshotter.v1');
   }
 
   /** Loads an archive; returns the tags it held ("Loaded image: name:tag"). */
@@ -143,6 +161,11 @@ export class Docker {
   /** A file of the container, to a path on the host. */
   async copyOut(container: string, file: string, to: string, call: Call = {}): Promise<void> {
     await this.runner.run(this.engine, ['cp', `${container}:${file}`, to], call);
+  }
+
+  /** A file of the host, into the container at `to`. */
+  async copyIn(file: string, container: string, to: string, call: Call = {}): Promise<void> {
+    await this.runner.run(this.engine, ['cp', file, `${container}:${to}`], call);
   }
 
   /** A command in a running container, arguments as an array; stdin when given. */

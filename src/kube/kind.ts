@@ -69,6 +69,11 @@ export class Kind {
     await this.run(['load', 'image-archive', file, '--name', this.clusterName], call);
   }
 
+  /** The cluster's node containers (`kind get nodes`). */
+  async nodes(call: Call = {}): Promise<string[]> {
+    return (await this.run(['get', 'nodes', '--name', this.clusterName], call)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
   async exportLogs(dir: string, call: Call = {}): Promise<void> {
     await this.run(['export', 'logs', dir, '--name', this.clusterName], call, true);
   }
