@@ -27,7 +27,7 @@ const parse = (file) => {
 
 const main = spawnSync('node', [join(root, 'dist/main/index.js')], { env, encoding: 'utf8' });
 const outputs = parse(files.output);
-const seen = { mainCode: main.status, mainTail: main.stdout.split('\n').slice(-15).join('\n'), outputs };
+const seen = { mainCode: main.status, mainTail: main.stdout.split('\n').slice(-15).join('\n'), warnings: main.stdout.split('\n').filter((l) => l.startsWith('::warning')), outputs };
 try {
   const pg = require('pg');
   const client = new pg.Client({ connectionString: outputs['postgres-url'] });

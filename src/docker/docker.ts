@@ -168,6 +168,12 @@ export class Docker {
     await this.runner.run(this.engine, ['cp', file, `${container}:${to}`], call);
   }
 
+  /** A container's HostConfig.NetworkMode (`host`, `bridge`, `default`, a network's name, `container:<id>`), or undefined when the daemon does not know it. */
+  async networkMode(container: string, call: Call = {}): Promise<string | undefined> {
+    const r = await this.tryRun(['inspect', '--type', 'container', '--format', '{{.HostConfig.NetworkMode}}', container], { signal: call.signal });
+    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
+  }
+
   /** A command in a running container, arguments as an array; stdin when given. */
   exec(container: string, args: string[], call: Call & { input?: string | Buffer; user?: string; allowFailure?: boolean } = {}) {
     const user = call.user ? ['--user', call.user] : [];
@@ -192,11 +198,7 @@ export class Docker {
     return r.stdout.trim() === 'true';
   }
 
-  /** The full id of a container by name or id, or undefined when docker knows none. */
-  async containerId(nameOrId: string, call: Call = {}): Promise<string | undefined> {
-    const r = await this.tryRun(['inspect', '--type', 'container', '--format', '{{.Id}}', nameOrId], call);
-    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
-  }
+
 
   async createNetwork(name: string, labels: Record<string, string>, call: Call = {}): Promise<void> {
     const args = ['network', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name];
