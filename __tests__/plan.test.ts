@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
 import { planTasks } from '../src/plan/plan.js';
 import { NODE, ROOT, runCli } from './helpers/run.js';
+import { makeWorkspace } from './helpers/workspace.js';
 
 /** A PATH that holds node and nothing else: any docker, kind or kubectl call would fail. */
 function nodeOnlyPath(): string {
@@ -59,6 +60,18 @@ describe('plan', () => {
     const tasks = Object.fromEntries(planTasks(c).map((t) => [t.id, t]));
     expect(tasks['install:helm']).toMatchObject({ needs: ['preflight'], step: { kind: 'install-tool', tool: 'helm' } });
     expect(tasks.deploy.needs).toContain('install:helm');
+  });
+
+  test('a kustomization that inflates Helm charts adds install:helm too (kustomize runs it, with --enable-helm)', () => {
+    const ws = makeWorkspace({
+      'e2e.yaml': 'name: kh\ncluster: {}\ndeploy: { kustomize: [overlay] }\n',
+      'overlay/kustomization.yaml': 'resources: [../base]\n',
+      'base/kustomization.yaml': 'helmGlobals: { chartHome: charts }\nhelmCharts: [{ name: c, releaseName: c }]\n',
+    });
+    const c = loadConfig('e2e.yaml', { workspace: ws.dir });
+    expect(c.deploy?.kustomizeHelm).toBe(true);
+    expect(planTasks(c).find((t) => t.id === 'deploy')?.needs).toContain('install:helm');
+    ws.remove();
   });
 
   test('no cluster: no tool installs, no cluster tasks', () => {

@@ -5,7 +5,7 @@
  * them needs a chart repository at run time, which is out of scope for now).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { readYamlMapping } from './yaml-file.js';
 
 /** The names kustomize accepts for its file (kustomize api/konfig: RecognizedKustomizationFileNames). */
@@ -81,4 +81,17 @@ export function chartProblem(chart: string, shown: string): string | undefined {
     return `chart "${shown}" depends on ${names}, which charts/ does not hold; fetching them needs a chart repository at run time, which this action does not do: run \`helm dependency build ${shown}\` and commit charts/, or give a packaged .tgz`;
   }
   return undefined;
+}
+
+/**
+ * Whether a kustomization (or one it includes) inflates Helm charts (`helmCharts`, or the older
+ * `helmChartInflationGenerator`): kustomize then runs helm, and only with `--enable-helm`.
+ */
+export function kustomizeUsesHelm(dir: string): boolean {
+  return kustomizeFiles(dir)
+    .filter((f) => (KUSTOMIZATION_FILES as readonly string[]).includes(basename(f)))
+    .some((f) => {
+      const k = readMapping(f);
+      return k.helmCharts !== undefined || k.helmChartInflationGenerator !== undefined;
+    });
 }

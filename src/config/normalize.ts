@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { fieldPath } from './issues.js';
 import { ownsNetwork, readKindConfigFile } from './kind-file.js';
-import { chartProblem, DeploySourceError, KUSTOMIZATION_FILES, kustomizationFile, kustomizeFiles } from './deploy-sources.js';
+import { chartProblem, DeploySourceError, KUSTOMIZATION_FILES, kustomizationFile, kustomizeFiles, kustomizeUsesHelm } from './deploy-sources.js';
 import { checkPath, displayPath } from './paths.js';
 import { envKey, findPlaceholders, knownPlaceholders, migrateCommandPlaceholders } from './placeholders.js';
 import type { EnvFile, MigrationTool } from './schema.js';
@@ -68,6 +68,8 @@ export interface Config {
     manifests: string[];
     /** Kustomization folders (absolute), rendered after the manifests. */
     kustomize: string[];
+    /** A kustomization inflates Helm charts: helm is installed, and kustomize runs with --enable-helm. */
+    kustomizeHelm: boolean;
     /** Charts, installed after the kustomizations. */
     helm: HelmRelease[];
     wait: string[];
@@ -188,7 +190,17 @@ export function normalize(env: EnvFile, where: Where): Config {
         set: h.set,
       };
     });
-    deploy = { wait: env.deploy.wait, expose: env.deploy.expose, manifests: files, kustomize, helm };
+    // a kustomization that inflates charts needs helm, and kubectl kustomize --enable-helm
+    // (a kustomization that cannot be read is reported with the other kustomize checks below)
+    const usesHelm = (k: string): boolean => {
+      try {
+        return !checkPath(k, 'folder') && kustomizationFile(k) !== undefined && kustomizeUsesHelm(k);
+      } catch {
+        return false;
+      }
+    };
+    const kustomizeHelm = kustomize.some(usesHelm);
+    deploy = { wait: env.deploy.wait, expose: env.deploy.expose, manifests: files, kustomize, kustomizeHelm, helm };
   }
 
   // Names become environment variables (IMAGE_X, X_URL): two that map to one variable collide.

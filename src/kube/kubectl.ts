@@ -74,8 +74,9 @@ export class Kubectl {
    * A kustomization rendered by this kubectl's built-in kustomize (`kubectl kustomize`), so no
    * second tool is downloaded. Rendering needs no cluster.
    */
-  async kustomize(dir: string, call: Call = {}): Promise<string> {
-    return (await this.run(['kustomize', dir], { ...call, quietStdout: true })).stdout;
+  async kustomize(dir: string, call: Call = {}, opts: { helm?: boolean } = {}): Promise<string> {
+    // --enable-helm: kustomize inflates helmCharts with the helm on PATH (--helm-command's default)
+    return (await this.run(['kustomize', ...(opts.helm ? ['--enable-helm'] : []), dir], { ...call, quietStdout: true })).stdout;
   }
 
   /** One object as the API server has it. */

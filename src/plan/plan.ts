@@ -105,7 +105,8 @@ export function planTasks(config: Config): PlannedTask[] {
 
   // the config refuses `deploy` without a cluster, so a namespace is there whenever deploy is
   if (config.deploy && namespace) {
-    const helm = config.deploy.helm.length > 0 ? [add('install:helm', first, { kind: 'install-tool', tool: 'helm' }, 'install-tool')] : [];
+    const needsHelm = config.deploy.helm.length > 0 || config.deploy.kustomizeHelm;
+    const helm = needsHelm ? [add('install:helm', first, { kind: 'install-tool', tool: 'helm' }, 'install-tool')] : [];
     const needs = [namespace, ...loads, ...depsReady, ...(migrated ? [migrated] : []), ...helm];
     const deploy = add('deploy', needs, { kind: 'deploy', fromLoads: loads, fromDependencies: depsReady }, 'deploy');
     add('ready', nodes ? [deploy, nodes] : [deploy], { kind: 'ready' }, 'ready');

@@ -41,7 +41,7 @@ export const deploy: StepAction<'deploy'> = {
     for (const [i, dir] of d.kustomize.entries()) {
       const wrapper = wrapKustomization(dir, join(ctx.identity.workDir, 'kustomize', String(i)), images);
       task.log.write(`kustomize: ${dir} with ${images.length} image(s) replaced\n`);
-      texts.push(substituteYaml(await c.kubectl.kustomize(wrapper, call), values));
+      texts.push(substituteYaml(await c.kubectl.kustomize(wrapper, call, { helm: d.kustomizeHelm }), values));
     }
     const rendered = texts.join('\n---\n');
     const objects = parseAllDocuments(rendered, { version: KUBECTL_YAML }).flatMap((doc) => [doc.toJS() as unknown]);
