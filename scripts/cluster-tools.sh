@@ -104,6 +104,17 @@ build_etcd() {
   touch "$out/.complete"
 }
 
+# helm stamps its version, and the Kubernetes version it assumes, as its Makefile does (LDFLAGS)
+build_helm() {
+  local dir minor
+  dir=$(module_src "helm.sh/helm/v3@$HELM_VERSION")
+  minor=$(cd "$dir" && go list -m -f '{{.Version}}' k8s.io/client-go | cut -d. -f2)
+  LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean \
+    -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor \
+    -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor" \
+    build "$BIN/helm-$HELM_VERSION" "helm.sh/helm/v3@$HELM_VERSION" ./cmd/helm
+}
+
 build_go_tools() {
   build "$BIN/kind-$KIND_VERSION" "sigs.k8s.io/kind@$KIND_VERSION" .
   build_kubernetes
@@ -117,7 +128,7 @@ build_go_tools() {
   build_etcd
   build "$BIN/coredns-$COREDNS_VERSION" "github.com/coredns/coredns@$COREDNS_VERSION" .
   build "$BIN/kube-router-$KUBE_ROUTER_VERSION" "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION" ./cmd/kube-router
-  build "$BIN/helm-$HELM_VERSION" "helm.sh/helm/v3@$HELM_VERSION" ./cmd/helm
+  build_helm
   build "$BIN/kustomize-$KUSTOMIZE_VERSION" "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" .
 }
 
@@ -252,6 +263,10 @@ PAUSE_IMAGE=$(sed -n 's/^ *sandbox_image *= *"\(.*\)"/\1/p' "$(module_src "sigs.
 build_images
 build_base_image
 build_node_image
+# one node image per machine: those of an earlier key (1.3 GB each) go
+for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' ds-e2e-test/kind-node; docker image ls --format '{{.Repository}}:{{.Tag}}' ds-e2e-test/kind-base); do
+  case "$old" in "$NODE_IMAGE" | "$BASE_IMAGE" | ds-e2e-test/kind-node:standin-*) ;; *) docker rmi "$old" >/dev/null 2>&1 || true ;; esac
+done
 
 echo "KIND=$BIN/kind-$KIND_VERSION/kind"
 echo "KUBECTL=$BIN/kubernetes-$KUBERNETES_VERSION/kubectl"
