@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -287,7 +287,7 @@ spec:
   }, 360_000);
 });
 
-describe('a cluster whose network the deploy installs, two nodes, the dependencies as containers', () => {
+describe('a cluster whose network the deploy installs, two nodes, the dependencies as containers; kustomize and helm', () => {
   let leg: Leg;
   let ws: Workspace;
 
@@ -298,31 +298,49 @@ describe('a cluster whose network the deploy installs, two nodes, the dependenci
       'e2e.yaml': `name: ds-owncni
 cluster: { workers: 1, kindConfig: kind.yaml }
 images:
-  datastorage: { context: app, buildArgs: { BASE: ds-e2e-test/node:24 } }
+  datastorage: { context: app, buildArgs: { BASE: ds-e2e-test/node:24 }, replaces: ghcr.io/org/datastorage }
 postgres: { image: ds-e2e-test/postgres:15, database: action_history, user: slm_user, migrations: migrations }
 redis: { image: ds-e2e-test/redis:7 }
 deploy:
-  manifests: [cni.yaml, manifests]
+  manifests: [cni.yaml]
+  kustomize: [deploy/overlays/e2e]
+  helm: [{ chart: chart, release: settings, set: { db: "\${POSTGRES_HOST}", note: 'a,b\\c' } }]
   wait: [deployment/datastorage]
   expose:
     datastorage: { service: datastorage, port: 8080, health: /health }
 `,
       'kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: true }\n',
-      // its install script's shell variables stay literal: $${TMP} is the placeholders' escape
-      'cni.yaml': cni.replace(/\$\{/g, () => '$${'),
+      // its install script's shell variables stay literal: $\${TMP} is the placeholders' escape
+      'cni.yaml': cni.replace(/\$\{/g, () => '$\${'),
+      'chart/Chart.yaml': 'apiVersion: v2\nname: settings\nversion: 0.1.0\n',
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata:\n  db: {{ .Values.db | quote }}\n  note: {{ .Values.note | quote }}\n',
     });
-    cpSync(join(ROOT, 'examples/datastorage/app'), join(ws.dir, 'app'), { recursive: true });
-    cpSync(join(ROOT, 'examples/datastorage/migrations'), join(ws.dir, 'migrations'), { recursive: true });
-    cpSync(join(ROOT, 'examples/datastorage/manifests'), join(ws.dir, 'manifests'), { recursive: true });
+    for (const dir of ['app', 'migrations', 'deploy']) cpSync(join(ROOT, 'examples/datastorage', dir), join(ws.dir, dir), { recursive: true });
     // a NodePort Service with externalTrafficPolicy Local: the pod runs on the worker, and the host port maps to the control plane
-    const service = join(ws.dir, 'manifests/datastorage.yaml');
-    writeFileSync(service, readFileSync(service, 'utf8').replace('  selector: { app: datastorage }\n  ports:', '  type: NodePort\n  externalTrafficPolicy: Local\n  selector: { app: datastorage }\n  ports:'));
-    leg = await new Leg(tools, ws.dir).up(mirror, { config: 'e2e.yaml' });
+    const service = join(ws.dir, 'deploy/base/service.yaml');
+    writeFileSync(service, readFileSync(service, 'utf8').replace('  selector: { app: datastorage }', '  type: NodePort\n  externalTrafficPolicy: Local\n  selector: { app: datastorage }'));
+    // helm as get.helm.sh ships it, <os>-<arch>/helm in a .tar.gz, with its .sha256sum beside it
+    const { os, arch } = currentPlatform();
+    const staged = mkdtempSync(join(tmpdir(), 'helm-dist-'));
+    mkdirSync(join(staged, `${os}-${arch}`));
+    cpSync(tools.helm, join(staged, `${os}-${arch}/helm`));
+    mirror.bodies.set(`/helm/helm-${tools.helmVersion}-${os}-${arch}.tar.gz`, execFileSync('tar', ['-czf', '-', '-C', staged, `${os}-${arch}`], { maxBuffer: 256 << 20 }));
+    rmSync(staged, { recursive: true, force: true });
+    leg = await new Leg(tools, ws.dir).up(mirror, { config: 'e2e.yaml', 'helm-version': tools.helmVersion, 'helm-url': mirror.helmUrl });
   }, CLUSTER_MS + 60_000);
   afterAll(async () => {
     await leg.end();
     ws.remove();
   }, 360_000);
+
+  test('the overlay is rendered by the real kubectl with the built image in place, and the chart installed by the real helm', () => {
+    leg.succeeded();
+    const ns = leg.outputs.namespace;
+    const image = (JSON.parse(leg.outputs.images) as Record<string, string>).datastorage;
+    expect(kubectl(tools, leg.exported.KUBECONFIG, ['-n', ns, 'get', 'deployment', 'datastorage', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.metadata.labels.environment}'])).toBe(`${image} e2e`);
+    const settings = JSON.parse(kubectl(tools, leg.exported.KUBECONFIG, ['-n', ns, 'get', 'configmap', 'settings', '-o', 'jsonpath={.data}'])) as Record<string, string>;
+    expect(settings).toEqual({ db: `postgres.${ns}.svc`, note: 'a,b\\c' });
+  });
 
   test('the setup ends: PostgreSQL and Redis run beside the cluster, the CNI (kube-system) comes with the deploy', () => {
     leg.succeeded();

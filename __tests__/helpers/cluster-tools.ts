@@ -16,6 +16,8 @@ export interface ClusterTools {
   kubernetes: string;
   /** kind's own version, as `kind version` prints it (`kind v0.33.0 go1.26.8 linux/amd64`). */
   kindVersion: string;
+  /** helm's, as `helm version --short` prints it (`v3.21.4+g…`), without the build. */
+  helmVersion: string;
 }
 
 let found: ClusterTools | undefined;
@@ -35,6 +37,8 @@ export function clusterTools(): ClusterTools {
   }
   const kindVersion = /\bv\d+\.\d+\.\d+\b/.exec(execFileSync(values.KIND, ['version'], { encoding: 'utf8' }))?.[0];
   if (!kindVersion) throw new Error(`${values.KIND} version printed no version`);
+  const helmVersion = /^v\d+\.\d+\.\d+/.exec(execFileSync(values.HELM, ['version', '--short'], { encoding: 'utf8' }))?.[0];
+  if (!helmVersion) throw new Error(`${values.HELM} version --short printed no version`);
   found = {
     kind: values.KIND,
     kubectl: values.KUBECTL,
@@ -43,6 +47,7 @@ export function clusterTools(): ClusterTools {
     nodeImage: values.NODE_IMAGE,
     kubernetes: values.KUBERNETES,
     kindVersion,
+    helmVersion,
   };
   return found;
 }
