@@ -310,8 +310,8 @@ deploy:
     datastorage: { service: datastorage, port: 8080, health: /health }
 `,
       'kind.yaml': 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking: { disableDefaultCNI: true }\n',
-      // its install script's shell variables stay literal: $\${TMP} is the placeholders' escape
-      'cni.yaml': cni.replace(/\$\{/g, () => '$\${'),
+      // its install script's shell variables stay literal: $${TMP} is the placeholders' escape
+      'cni.yaml': cni.replace(/\$\{/g, () => '$${'),
       'chart/Chart.yaml': 'apiVersion: v2\nname: settings\nversion: 0.1.0\n',
       'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata:\n  db: {{ .Values.db | quote }}\n  note: {{ .Values.note | quote }}\n',
     });
