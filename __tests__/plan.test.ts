@@ -79,3 +79,20 @@ describe('plan', () => {
     expect(planTasks(c).map((t) => t.id)).toEqual(['preflight', 'pull:postgres', 'postgres', 'pull:redis', 'redis', 'migrate']);
   });
 });
+
+describe("the seed bench's orders (bench/seed.ts)", () => {
+  test('phased: each task also needs the whole phase before it, and nothing needs a later phase', async () => {
+    const { phased, sequential } = await import('../bench/seed.js');
+    const planned = planTasks(loadConfig('examples/datastorage/e2e.yaml', { workspace: ROOT }));
+    const byId = Object.fromEntries(phased(planned).map((t) => [t.id, t.needs]));
+    // PostgreSQL (phase 2) waits for the whole cluster phase, nodes included; the deploy for the migrations
+    expect(byId.postgres).toEqual(expect.arrayContaining(['cluster', 'nodes', 'namespace', 'install:kind']));
+    expect(byId['build:datastorage']).toEqual(expect.arrayContaining(['cluster', 'nodes']));
+    expect(byId.deploy).toContain('migrate');
+    expect(byId.ready).toContain('deploy');
+    const seq = sequential(planned);
+    expect(seq.every((t, i) => i === 0 || t.needs.includes(seq[i - 1].id))).toBe(true);
+    // only more needs than planned, never fewer
+    for (const t of planned) expect(byId[t.id]).toEqual(expect.arrayContaining(t.needs));
+  });
+});

@@ -7,6 +7,7 @@ import { benchDeps } from './deps.js';
 import { benchTools } from './tools.js';
 import { benchMigrate } from './migrate.js';
 import { benchWarm } from './warm.js';
+import { benchSeed } from './seed.js';
 
 // @actions/* libraries log `::debug::` lines for the runner; they are noise here.
 const write = process.stdout.write.bind(process.stdout);
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   build: benchBuild,
   migrate: benchMigrate,
   warm: benchWarm,
+  seed: benchSeed,
 };
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {

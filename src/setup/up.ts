@@ -54,7 +54,12 @@ export async function up(
   prepared: Pick<Prepared, 'config' | 'identity' | 'migrations'>,
   options: SetupOptions,
   services: Services,
-  hooks: { events?: EngineEvents; signal?: AbortSignal } = {},
+  hooks: {
+    events?: EngineEvents;
+    signal?: AbortSignal;
+    /** The same tasks under other needs (only ever more): the seed bench runs them in the seed's own orders. */
+    reshape?: (planned: PlannedTask[]) => PlannedTask[];
+  } = {},
 ): Promise<UpResult> {
   const { config, identity, migrations } = prepared;
   for (const w of config.warnings) services.logger.warn(w);
@@ -94,7 +99,7 @@ export async function up(
       );
     },
   };
-  const planned = planTasks(config);
+  const planned = hooks.reshape ? hooks.reshape(planTasks(config)) : planTasks(config);
   const result = await runGraph(bindTasks(planned, ctx), {
     slots: { build: buildSlots() },
     deadlineMs: options.timeoutMinutes ? options.timeoutMinutes * 60_000 : undefined,
