@@ -251,6 +251,32 @@ spec:
       expect(Date.now() - started).toBeLessThan(30_000);
     }, 60_000);
 
+    test('the first wait to fail ends the others, and its reason is the one reported', async () => {
+      const k = real();
+      await k.apply(`${deployment('never-ready', 'ds-e2e-test/redis:7', 'false')}---\n${deployment('absent-too', 'ds-e2e.local/absent:2')}`, outputs.namespace);
+      const started = Date.now();
+      await expect(waitForWorkloads(k, outputs.namespace, ['deployment/never-ready', 'deployment/absent-too'], 300, {})).rejects.toThrow(/deployment\/absent-too will not become ready: .*ErrImageNeverPull/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }, 60_000);
+
+    test('a Job that fails ends its wait within seconds, with the Job\'s own reason', async () => {
+      const k = real();
+      const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: broken }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: seed, image: ds-e2e-test/redis:7, imagePullPolicy: Never, command: [sh, -c, "exit 3"] }]
+`;
+      await k.apply(job, outputs.namespace);
+      const started = Date.now();
+      await expect(waitForWorkload(k, outputs.namespace, 'job/broken', 300, {})).rejects.toThrow(/job\/broken will not become ready: the Job failed: BackoffLimitExceeded/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }, 60_000);
+
     test('several waits run at once: two 8-second rollouts take about 8 seconds, not 16', async () => {
       const k = real();
       await k.apply(`${deployment('slow-a', 'ds-e2e-test/redis:7', 'true', 8)}---\n${deployment('slow-b', 'ds-e2e-test/redis:7', 'true', 8)}`, outputs.namespace);

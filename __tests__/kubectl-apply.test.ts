@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { applyOrder } from '../src/kube/kubectl.js';
+import { applyOrder, Kubectl } from '../src/kube/kubectl.js';
+import { FakeRunner } from './helpers/fake-runner.js';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -42,5 +43,22 @@ describe('applyOrder', () => {
       ['app-e2e', ['ConfigMap']],
       ['kube-system', ['DaemonSet', 'ServiceAccount']],
     ]);
+  });
+});
+
+describe('applyOrder, on flow-style YAML and JSON', () => {
+  test('an object of another namespace in a flow mapping, or in JSON, still gets its own apply', () => {
+    const flow = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: cni, namespace: kube-system }\n';
+    const json = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "kube-system"}}\n';
+    for (const text of [flow, json]) expect(applyOrder(text, 'app-e2e').byNamespace.map(([ns]) => ns)).toEqual(['app-e2e', 'kube-system']);
+  });
+});
+
+describe("the action's own objects", () => {
+  test('are written as YAML 1.1, which kubectl reads: a user named yes stays a string', async () => {
+    const runner = new FakeRunner().on(['kubectl'], { stdout: '' });
+    await new Kubectl(runner, '/k').apply([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { POSTGRES_USER: 'yes', N: '1_000' } }], 'app-e2e');
+    const sent = parseAllDocuments(runner.calls[0].input ?? '', { version: '1.1' })[0].toJS() as { stringData: Record<string, unknown> };
+    expect(sent.stringData).toEqual({ POSTGRES_USER: 'yes', N: '1_000' });
   });
 });

@@ -55,3 +55,15 @@ describe('detectReach', () => {
     expect(runner.lines()).toEqual([]);
   });
 });
+
+describe('detectReach, on networks a container cannot leave', () => {
+  test("none, or rootless podman's user-mode network: 127.0.0.1 with a warning, and nothing is joined", async () => {
+    for (const mode of ['none', 'slirp4netns', 'pasta']) {
+      const runner = new FakeRunner().on(['docker', 'inspect'], { stdout: `${mode}\n` });
+      const log = logger();
+      expect(await detectReach({}, new Docker(runner), identity, log, DOCKER)).toEqual({ kind: 'host' });
+      expect(runner.lines().filter((l) => l.includes('network'))).toEqual([]);
+      expect(log.said).toEqual([expect.stringContaining(`on network "${mode}"`)]);
+    }
+  });
+});

@@ -357,10 +357,11 @@ describe('load-image and preload-image', () => {
     const h = harness(ws);
     h.runner.on(['docker', 'version'], { stdout: '27.5.1 1.47\n' });
     h.runner.on(['docker', 'info'], { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n' });
-    h.runner.on(['kind', 'get', 'nodes'], { stdout: 'leg-control-plane\nleg-worker\n' });
+    const lb = `${h.ctx.identity.clusterName}-external-load-balancer`; // listed by kind get nodes, no Kubernetes node
+    h.runner.on(['kind', 'get', 'nodes'], { stdout: `leg-control-plane\n${lb}\nleg-worker\n` });
     await loadImage.run({ kind: 'load-image', image: 'api', fromBuild: 'build:api' }, h.ctx, taskWith({ 'build:api': ['build-image', { name: 'api', tag: 'api:e2e-1', source: 'built' }] }));
     const file = archive(h, 'api:e2e-1');
-    const inNode = `/tmp/ds-e2e-${shortHash('api:e2e-1', 16)}.tar`;
+    const inNode = `/var/ds-e2e-${shortHash('api:e2e-1', 16)}.tar`;
     const platform = `linux/${currentPlatform().arch}`;
     expect(h.runner.lines().slice(2)).toEqual([
       `docker save --output ${file} api:e2e-1`,

@@ -112,14 +112,15 @@ export function normalize(env: EnvFile, where: Where): Config {
   }
 
   const hasCluster = env.cluster !== undefined;
-  // With a network the user installs, no pod runs before their deploy, and the deploy waits for
-  // the dependencies: in the cluster they would never start. Beside it, as containers, they do.
+  // With a network the user installs, no pod runs (no CNI) or no Service answers (no kube-proxy)
+  // before their deploy, and the deploy waits for the dependencies: in the cluster they would
+  // never be ready. Beside it, as containers, they are.
   const placementOf = (key: 'postgres' | 'redis', given: Placement | undefined): Placement => {
     if (given === 'cluster' && !hasCluster) problem([key, 'placement'], '"cluster" needs a `cluster` key; without a cluster use "docker"');
     if (given === 'cluster' && ownNetwork) {
       problem(
         [key, 'placement'],
-        '"cluster" cannot start: the kindConfig disables the default CNI or kube-proxy, so no pod runs until deploy installs the network, and deploy waits for this dependency; use "docker" (the default here), reached in the cluster by the same name',
+        '"cluster" cannot start: the kindConfig disables the default CNI or kube-proxy, so no pod runs (or no Service answers) until deploy installs them, and deploy waits for this dependency; use "docker" (the default here), reached in the cluster by the same name',
       );
     }
     return given ?? (hasCluster && !ownNetwork ? 'cluster' : 'docker');

@@ -69,9 +69,14 @@ export class Kind {
     await this.run(['load', 'image-archive', file, '--name', this.clusterName], call);
   }
 
-  /** The cluster's node containers (`kind get nodes`). */
+  /**
+   * The cluster's Kubernetes nodes: `kind get nodes` lists every container of the cluster, the
+   * load balancer of a cluster with several control planes (`<name>-external-load-balancer`,
+   * kind's constants.ExternalLoadBalancerNodeRoleValue) too, which `kind load` leaves out.
+   */
   async nodes(call: Call = {}): Promise<string[]> {
-    return (await this.run(['get', 'nodes', '--name', this.clusterName], call)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    const all = (await this.run(['get', 'nodes', '--name', this.clusterName], call)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    return all.filter((n) => n !== `${this.clusterName}-external-load-balancer`);
   }
 
   async exportLogs(dir: string, call: Call = {}): Promise<void> {

@@ -16,9 +16,10 @@ const CRD_SECONDS = 60;
  * other namespace and holds no CRD is one apply, the text untouched.
  */
 export function applyOrder(text: string, namespace: string): { crds?: string; names: string[]; byNamespace: [string, string][] } {
-  const crdLike = /^kind:\s*["']?CustomResourceDefinition\b/m.test(text);
-  const otherNamespace = [...text.matchAll(/^\s+namespace:\s*["']?([^\s"'#]+)/gm)].some((m) => m[1] !== namespace);
-  if (!crdLike && !otherNamespace) return { names: [], byNamespace: [[namespace, text]] };
+  // a quick look first, loose enough for block and flow YAML and for JSON: only text that may
+  // hold a CRD or name some namespace is parsed (a namespace in a spec is harmless: it is parsed,
+  // and grouped by metadata.namespace alone)
+  if (!text.includes('CustomResourceDefinition') && !/\bnamespace["']?\s*:/.test(text)) return { names: [], byNamespace: [[namespace, text]] };
   const docs = parseAllDocuments(text, { version: KUBECTL_YAML }).filter((d) => d.contents !== null);
   const isCrd = (d: (typeof docs)[number]) => d.get('kind') === 'CustomResourceDefinition';
   // a document that had its own `---` keeps it; the others get one
@@ -59,7 +60,8 @@ export class Kubectl {
    * Established, so resources of their kinds in the same manifests find them.
    */
   async apply(objects: K8sObject[] | string, namespace: string, call: Call = {}): Promise<void> {
-    const input = typeof objects === 'string' ? objects : objects.map((o) => stringify(o)).join('---\n');
+    // written as YAML 1.1, which kubectl reads: a value such as `yes`, `on` or `1_000` is quoted
+    const input = typeof objects === 'string' ? objects : objects.map((o) => stringify(o, { version: KUBECTL_YAML })).join('---\n');
     const { crds, names, byNamespace } = applyOrder(input, namespace);
     const apply = (text: string, ns: string) =>
       this.run(['apply', '--server-side', '--force-conflicts', `--field-manager=${FIELD_MANAGER}`, '--namespace', ns, '--filename', '-'], { ...call, input: text });

@@ -38,10 +38,11 @@ export async function detectReach(env: NodeJS.ProcessEnv, docker: Docker, identi
     logger.warn(`this job runs in container ${id.slice(0, 12)}, which the docker daemon does not know (another daemon?); addresses stay on 127.0.0.1`);
     return { kind: 'host' };
   }
-  // the host's network: 127.0.0.1 is the host's; sharing another container's: it cannot join a network itself
+  // the host's network: 127.0.0.1 is the host's
   if (mode === 'host') return { kind: 'host' };
-  if (mode.startsWith('container:')) {
-    logger.warn(`this job's container shares the network of ${mode.slice('container:'.length, 'container:'.length + 12)}, which it cannot join to another; addresses stay on 127.0.0.1`);
+  // another container's network, none, or rootless podman's user-mode networks: no second network can be joined
+  if (mode.startsWith('container:') || ['none', 'slirp4netns', 'pasta', 'private'].includes(mode) || mode.startsWith('slirp4netns:') || mode.startsWith('pasta:')) {
+    logger.warn(`this job's container is on network "${mode}", which cannot join another network; addresses stay on 127.0.0.1`);
     return { kind: 'host' };
   }
   const network = identity.container('net');

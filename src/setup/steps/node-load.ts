@@ -22,13 +22,17 @@ export async function loadOntoNodes(ref: string, ctx: StepContext, task: StepTas
   try {
     const mode = await ctx.docker.savePlatform(ref, file, platform, call);
     if (mode !== 'index') return await c.kind.loadArchive(file, call);
-    const inNode = `/tmp/ds-e2e-${shortHash(ref, 16)}.tar`;
+    // on the node's disk (/var is a volume), not its /tmp, which is RAM
+    const inNode = `/var/ds-e2e-${shortHash(ref, 16)}.tar`;
     for (const node of await c.kind.nodes(call)) {
       await ctx.docker.copyIn(file, node, inNode, call);
-      // the flags of kind's image loader (nodeutils.LoadImageArchive), one platform instead of all;
-      // --no-unpack as kind's node image build imports: the CRI unpacks with its own snapshotter
-      await ctx.docker.exec(node, ['ctr', '--namespace=k8s.io', 'images', 'import', `--platform=${platform}`, '--digests', '--no-unpack', inNode], call);
-      await ctx.docker.exec(node, ['rm', '-f', inNode], call);
+      try {
+        // the flags of kind's image loader (nodeutils.LoadImageArchive), one platform instead of all;
+        // --no-unpack as kind's node image build imports: the CRI unpacks with its own snapshotter
+        await ctx.docker.exec(node, ['ctr', '--namespace=k8s.io', 'images', 'import', `--platform=${platform}`, '--digests', '--no-unpack', inNode], call);
+      } finally {
+        await ctx.docker.exec(node, ['rm', '-f', inNode], { ...call, allowFailure: true });
+      }
     }
   } finally {
     rmSync(file, { force: true });
