@@ -11,7 +11,10 @@
 # are skipped when docker has them. The last lines are KEY=value: KIND, KUBECTL, HELM, KUSTOMIZE,
 # NODE_IMAGE, KUBERNETES.
 set -euo pipefail
+# a failure inside $(…) stops the script too, not only the command substitution
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
+command -v go >/dev/null || { echo "cluster-tools: needs Go (1.24 or newer) on PATH" >&2; exit 1; }
 # shellcheck source=cluster-tools/versions.sh
 source scripts/cluster-tools/versions.sh
 
@@ -24,18 +27,32 @@ mkdir -p "$BIN" "$SRC"
 export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local
 
 log() { echo "cluster-tools: $*" >&2; }
-have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
-# A writable copy of a module's source (the module cache is read-only), made once.
+# Scratch folders live under one, and the node image's build container is named here, so that
+# whatever stops the script (a failed command under set -e included) removes both.
+WORK=$(mktemp -d)
+BUILD_CONTAINER=''
+cleanup() {
+  [ -n "$BUILD_CONTAINER" ] && docker rm -f -v "$BUILD_CONTAINER" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+have_image() { docker image inspect "$1" >/dev/null 2>&1; }
+# an image this script built from the inputs it has now (its label holds the key, below)
+have_current() { [ "$(docker image inspect --format '{{index .Config.Labels "io.github.ds-e2e-setup.cluster-tools"}}' "$1" 2>/dev/null)" = "$key" ]; }
+
+# A writable copy of a module's source (the module cache is read-only), made once: copied beside
+# and moved into place, so a copy cut short is never taken for a whole one.
 module_src() { # MODULE@VERSION
   local dir=$SRC/${1//\//_}
   if [ ! -f "$dir/.complete" ]; then
     local from
-    from=$(cd "$SRC" && go mod download -json "$1" | jq -r .Dir)
-    rm -rf "$dir"
-    cp -r "$from" "$dir"
-    chmod -R u+w "$dir"
-    touch "$dir/.complete"
+    from=$(cd "$SRC" && go mod download -json "$1" | jq -er .Dir)
+    rm -rf "$dir" "$dir.tmp"
+    cp -r "$from" "$dir.tmp"
+    chmod -R u+w "$dir.tmp"
+    touch "$dir.tmp/.complete"
+    mv "$dir.tmp" "$dir"
   fi
   echo "$dir"
 }
@@ -58,7 +75,7 @@ build() { # OUT MODULE@VERSION PACKAGE...
 # v0.X.Y, so the copy requires those instead; the version is stamped as hack/lib/version.sh does.
 build_kubernetes() {
   local out=$BIN/kubernetes-$KUBERNETES_VERSION
-  [ -f "$out/.complete" ] && return 0
+  [ -f "$out/.complete" ] && [ -x "$out/pause" ] && return 0
   local dir info
   dir=$(module_src "k8s.io/kubernetes@$KUBERNETES_VERSION")
   if [ ! -f "$dir/.staging-from-proxy" ]; then
@@ -72,7 +89,7 @@ build_kubernetes() {
     rm -f "$dir/go.work" "$dir/go.work.sum"
     touch "$dir/.staging-from-proxy"
   fi
-  info=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r .Info)
+  info=$(cd "$SRC" && go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -er .Info)
   local minor=${KUBERNETES_VERSION#v1.}
   minor=${minor%%.*}
   local ld="-s -w" kv
@@ -134,16 +151,16 @@ build_go_tools() {
 
 # An image from a context folder, unless docker has it.
 image() { # TAG CONTEXT
-  have_image "$1" && return 0
+  have_current "$1" && return 0
   log "image $1"
-  docker build -q --build-arg BASE="$BASE" -t "$1" "$2" >/dev/null
+  docker build -q --build-arg BASE="$BASE" --label "io.github.ds-e2e-setup.cluster-tools=$key" -t "$1" "$2" >/dev/null
 }
 
 # An image of one static binary on scratch, as the official ones are (distroless/static).
 static_image() { # TAG BINARY ENTRYPOINT-JSON
-  have_image "$1" && return 0
+  have_current "$1" && return 0
   local ctx
-  ctx=$(mktemp -d)
+  ctx=$(mktemp -d -p "$WORK")
   cp "$2" "$ctx/"
   printf 'FROM scratch\nCOPY %s /usr/local/bin/\nENV PATH=/usr/local/bin:/usr/bin:/bin\n%s\n' \
     "$(basename "$2")" "${3:+ENTRYPOINT $3}" >"$ctx/Dockerfile"
@@ -159,9 +176,9 @@ build_images() {
   done
   # kube-proxy and kube-router program iptables and ipset, so they get Debian's tools
   image ds-e2e-test/k8s-netbase:bookworm test-images/cluster/netbase
-  if ! have_image "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION"; then
+  if ! have_current "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION"; then
     local ctx
-    ctx=$(mktemp -d)
+    ctx=$(mktemp -d -p "$WORK")
     cp "$k8s/kube-proxy" "$ctx/"
     printf 'FROM ds-e2e-test/k8s-netbase:bookworm\nCOPY kube-proxy /usr/local/bin/\n' >"$ctx/Dockerfile"
     image "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION" "$ctx"
@@ -172,9 +189,9 @@ build_images() {
   static_image "$PAUSE_IMAGE" "$k8s/pause" '["/usr/local/bin/pause"]'
   # kube-router's image as its Dockerfile lays it out: the CNI plugins it installs in
   # /usr/libexec/cni, and its own cni-install script (build/image-assets)
-  if ! have_image "$KUBE_ROUTER_IMAGE"; then
+  if ! have_current "$KUBE_ROUTER_IMAGE"; then
     local ctx kr
-    ctx=$(mktemp -d)
+    ctx=$(mktemp -d -p "$WORK")
     kr=$(module_src "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION")
     mkdir "$ctx/cni"
     cp "$BIN/kube-router-$KUBE_ROUTER_VERSION/kube-router" "$kr/build/image-assets/cni-install" "$ctx/"
@@ -189,7 +206,7 @@ build_images() {
 build_base_image() {
   have_image "$BASE_IMAGE" && return 0
   local ctx kind
-  ctx=$(mktemp -d)
+  ctx=$(mktemp -d -p "$WORK")
   kind=$(module_src "sigs.k8s.io/kind@$KIND_VERSION")
   cp -r "$kind/images/base/files" "$ctx/files"
   cp test-images/cluster/base/Dockerfile "$ctx/"
@@ -206,13 +223,11 @@ build_base_image() {
 # into containerd's k8s.io namespace, then committed.
 build_node_image() {
   have_image "$NODE_IMAGE" && return 0
-  local k8s=$BIN/kubernetes-$KUBERNETES_VERSION id ctx
+  local k8s=$BIN/kubernetes-$KUBERNETES_VERSION id
   id=kind-build-$(date +%s)-$$
-  ctx=$(mktemp -d)
   log "node image $NODE_IMAGE (in $id)"
+  BUILD_CONTAINER=$id
   docker run -d --entrypoint=sleep --name "$id" --security-opt seccomp=unconfined "$BASE_IMAGE" infinity >/dev/null
-  # shellcheck disable=SC2064
-  trap "docker rm -f -v $id >/dev/null 2>&1 || true; rm -rf $ctx" RETURN
   local b
   for b in kubeadm kubelet kubectl; do docker cp "$k8s/$b" "$id:/usr/bin/$b"; done
   docker exec "$id" sh -c 'chmod +x /usr/bin/kubeadm /usr/bin/kubelet /usr/bin/kubectl && chown root:root /usr/bin/kubeadm /usr/bin/kubelet /usr/bin/kubectl'
@@ -247,11 +262,13 @@ build_node_image() {
     docker exec -i "$id" ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests - >/dev/null
   docker exec "$id" pkill containerd
   docker commit --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' "$id" "$NODE_IMAGE" >/dev/null
+  docker rm -f -v "$id" >/dev/null
+  BUILD_CONTAINER=''
 }
 
 # The tags: each names the versions it holds, and the local image is keyed by a hash of this
 # script, the versions and the Dockerfiles, so a change to any builds anew.
-key=$(cat "$0" scripts/cluster-tools/versions.sh test-images/cluster/*/Dockerfile | sha256sum | cut -c1-12)
+key=$(cat scripts/cluster-tools.sh scripts/cluster-tools/versions.sh test-images/cluster/*/Dockerfile | sha256sum | cut -c1-12)
 KUBE_ROUTER_IMAGE=ds-e2e-test/kube-router:$KUBE_ROUTER_VERSION
 BASE_IMAGE=ds-e2e-test/kind-base:$CONTAINERD_VERSION-$key
 NODE_IMAGE=ds-e2e-test/kind-node:$KUBERNETES_VERSION-$key

@@ -36,8 +36,8 @@ COREDNS_VERSION=v1.12.1
 # The CNI. kind's own kindnetd is a nested module of the kind repository
 # (sigs.k8s.io/kind/images/kindnetd) that the module proxy here does not serve ("403 This
 # module version is not available"), so the node's default CNI is kube-router, a production CNI
-# that is served: its newest version on the proxy, with its own kubeadm manifest
-# (daemonset/kubeadm-kuberouter.yaml).
+# that is served: its newest version on the proxy, with its own manifest for a cluster whose
+# pods reach the API server in-cluster (daemonset/generic-kuberouter.yaml).
 KUBE_ROUTER_VERSION=v2.1.0
 
 # helm and kustomize for the tests, installed through the action's own install path.
