@@ -46,7 +46,8 @@ export async function poll<T>(what: string, attempt: (n: number) => Promise<T>, 
     opts.signal?.throwIfAborted();
     let last: unknown;
     try {
-      return await attempt(n);
+      const left = opts.timeoutMs === undefined ? undefined : Math.max(0, opts.timeoutMs - (now() - started));
+      return await bounded(attempt(n), opts.signal, left);
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (opts.isFinal?.(err)) throw err;
@@ -64,6 +65,31 @@ export async function poll<T>(what: string, attempt: (n: number) => Promise<T>, 
     await sleep(left, opts.signal);
     pause = Math.min(pause * (opts.factor ?? 1), opts.maxIntervalMs ?? Infinity);
   }
+}
+
+/**
+ * One attempt, given up once the signal fires or the time left runs out: an attempt that never
+ * settles (a server that accepts a connection and never answers) cannot hold the wait past
+ * either. The attempt itself is left to end on its own; its late result is no news.
+ */
+function bounded<T>(run: Promise<T>, signal: AbortSignal | undefined, leftMs: number | undefined): Promise<T> {
+  run.catch(() => undefined);
+  if (!signal && leftMs === undefined) return run;
+  return new Promise<T>((resolve, reject) => {
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = (): void => finish(() => reject(signal?.reason));
+    const timer = leftMs === undefined ? undefined : setTimeout(() => finish(() => reject(new Error(`no answer within ${leftMs} ms`))), leftMs);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    run.then(
+      (value) => finish(() => resolve(value)),
+      (err: unknown) => finish(() => reject(err)),
+    );
+  });
 }
 
 /** A pause that the signal cuts short, rejecting with its reason. */
