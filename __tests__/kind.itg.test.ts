@@ -376,6 +376,23 @@ deploy:
     expect(leftovers(leg.state.labels).containers.length).toBeGreaterThanOrEqual(2);
   });
 
+  test("PostgreSQL and Redis answer at the exported URLs after joining kind's network (a port docker picked would have moved)", async () => {
+    const client = new pg.Client({ connectionString: leg.exported.POSTGRES_URL });
+    await client.connect();
+    try {
+      expect((await client.query<{ t: string }>("SELECT to_regclass('action_history') AS t")).rows[0].t).toBe('action_history');
+    } finally {
+      await client.end();
+    }
+    const redis = createClient({ url: leg.exported.REDIS_URL });
+    await redis.connect();
+    try {
+      expect(await redis.ping()).toBe('PONG');
+    } finally {
+      await redis.destroy();
+    }
+  });
+
   test('the service, on the worker, answers through the control plane\'s host port although its Service said Local', async () => {
     const node = kubectl(tools, leg.exported.KUBECONFIG, ['-n', leg.outputs.namespace, 'get', 'pods', '-l', 'app=datastorage', '-o', 'jsonpath={.items[0].spec.nodeName}']);
     expect(node).toMatch(/-worker$/);

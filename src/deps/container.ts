@@ -59,6 +59,12 @@ export interface StartOptions {
    * `docker cp` into the dependency. `fetch` gives undefined to start empty; it must not reject.
    */
   restore?: { fetch: Promise<Restore | undefined> };
+  /**
+   * A host port reserved for the leg, to publish on instead of one docker picks. Docker 20.10
+   * moves a port it picked when the container joins a network with IPv6 (kind's), and the old
+   * one then refuses every connection: a URL handed out before would go dead.
+   */
+  hostPort?: number;
   signal?: AbortSignal;
   log?: LogSink;
 }
@@ -85,6 +91,7 @@ export async function startContainer(docker: Docker, preset: Preset, opts: Start
     image: preset.image,
     labels: createLabels,
     publish: [preset.port],
+    hostPorts: opts.hostPort === undefined ? undefined : { [preset.port]: opts.hostPort },
     network: opts.network,
     // under act the job reaches the dependency by its own name
     aliases: opts.network ? [opts.name] : undefined,

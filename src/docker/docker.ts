@@ -12,8 +12,10 @@ export interface ContainerSpec {
   image: string;
   labels: Record<string, string>;
   env?: Record<string, string>;
-  /** Container ports to publish on 127.0.0.1, each on a free host port that docker picks. */
+  /** Container ports to publish on 127.0.0.1, each on a free host port that docker picks… */
   publish?: number[];
+  /** …unless given here, by container port: a fixed host port stays when the container joins another network. */
+  hostPorts?: Record<number, number>;
   /** A network to join, or `container:<name>` to share that container's network namespace. */
   network?: string;
   /** Other names the container answers to on `network`. */
@@ -136,7 +138,7 @@ export class Docker {
   async create(spec: ContainerSpec, call: Call = {}): Promise<string> {
     const args = ['create', '--name', spec.name];
     for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
-    for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1::${p}`);
+    for (const p of spec.publish ?? []) args.push('--publish', `127.0.0.1:${spec.hostPorts?.[p] ?? ''}:${p}`);
     if (spec.network) args.push('--network', spec.network);
     for (const a of spec.aliases ?? []) args.push('--network-alias', a);
     if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);

@@ -9,6 +9,7 @@
  * and the database starts empty.
  */
 import { roleLabel, startContainer as start, type StartedContainer, type StartOptions } from '../../deps/container.js';
+import { reservePorts } from '../../host/ports.js';
 import { presetFor, type Preset } from '../../deps/presets.js';
 import { setPassword } from '../../deps/snapshot.js';
 import { errorMessage } from '../../core/errors.js';
@@ -36,6 +37,8 @@ export const startContainer: StepAction<'start-container'> = {
       storage: input.dep === 'postgres' ? postgresStorage(ctx, task.log) : undefined,
       network: inContainer?.network,
       via: inContainer ? () => ({ host: name, port: p.port }) : undefined,
+      // with a cluster, link-dependency joins it to kind's network: its host port must not move then
+      hostPort: ctx.cluster && !inContainer ? (await reservePorts(1, ctx.identity.clusterName))[0] : undefined,
       signal: task.signal,
       log: task.log,
     };
