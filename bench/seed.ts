@@ -18,6 +18,7 @@ import { parseInputs } from '../src/config/inputs.js';
 import { ProcessRunner } from '../src/exec/runner.js';
 import { Secrets } from '../src/exec/secrets.js';
 import type { PlannedTask } from '../src/plan/plan.js';
+import { describeFailure } from '../src/report/timings.js';
 import { down } from '../src/setup/down.js';
 import { prepare } from '../src/setup/prepare.js';
 import { up } from '../src/setup/up.js';
@@ -81,7 +82,7 @@ export async function benchSeed(): Promise<void> {
   execFileSync('docker', ['build', '-q', '--build-arg', 'BASE=ds-e2e-test/node:24', '-t', 'ds-e2e-seed-warmup', 'examples/datastorage/app'], { stdio: 'ignore' });
   execFileSync('docker', ['rmi', 'ds-e2e-seed-warmup'], { stdio: 'ignore' });
 
-  for (const placement of ['cluster', 'docker'] as const) {
+  for (const placement of (process.env.SEED_PLACEMENTS?.split(',') ?? ['cluster', 'docker']) as ('cluster' | 'docker')[]) {
     const wall: Partial<Record<Way, number>> = {};
     for (const way of ['sequential', 'phased', 'ours'] as const) wall[way] = await runOnce(tools, placement, way);
     const w = wall as Record<Way, number>;
@@ -108,8 +109,12 @@ async function runOnce(tools: ReturnType<typeof clusterTools>, placement: 'clust
   const quiet = { info: () => undefined, warn: (m: string) => process.stderr.write(`seed bench: ${m}\n`) };
   const services = { runner: new ProcessRunner(secrets), secrets, logger: quiet, addPath: (dir: string) => (process.env.PATH = `${dir}:${process.env.PATH ?? ''}`) };
   try {
-    const { result, outputs } = await up(prepared, inputs, services, { reshape: RESHAPE[way] });
-    if (!result.ok) throw new Error(`seed bench (${placement}, ${way}) failed: ${result.failure?.message}; diagnostics in ${outputs.diagnosticsDir}`);
+    const logs: string[] = [];
+    const events = process.env.SEED_DEBUG ? { finished: (task: string, status: string, ms: number, log: string) => void logs.push(`== ${task} ${status} ${ms} ms\n${log}`) } : undefined;
+    const { result, outputs } = await up(prepared, inputs, services, { reshape: RESHAPE[way], events }).finally(() => {
+      if (logs.length) process.stderr.write(logs.join('\n'));
+    });
+    if (!result.ok) throw new Error(`seed bench (${placement}, ${way}) failed: ${describeFailure(result)}\ndiagnostics in ${outputs.diagnosticsDir}`);
     // the next way builds too: the image goes, its layers stay
     for (const tag of Object.values(outputs.images)) execFileSync('docker', ['rmi', tag], { stdio: 'ignore' });
     return result.endedAt - result.startedAt;
