@@ -73,6 +73,10 @@ export function parseInputs(get: (name: string) => string): Inputs {
   for (const name of ['kind-url', 'kubectl-url', 'helm-url']) {
     const url = opt(name);
     if (url && !/^https?:\/\/[^\s]+$/.test(url)) throw new InputError(`input "${name}": expected an http(s) URL template, got "${url}"`);
+    // an executable fetched over plain http can be swapped on the way, checksum file and all
+    if (url?.startsWith('http://') && !isLoopback(url)) {
+      throw new InputError(`input "${name}": plain http is only for a mirror on this machine (localhost, 127.0.0.1, [::1]); use https for "${url}"`);
+    }
   }
   return {
     config,
@@ -117,4 +121,10 @@ export function parseMatrixInputs(get: (name: string) => string): MatrixInputs {
     axes = r.data;
   }
   return { configs, axes, base: get('base').trim() || undefined };
+}
+
+/** Whether an http(s) URL's host is this machine's loopback: localhost, 127.0.0.0/8 or [::1]. */
+function isLoopback(url: string): boolean {
+  const host = /^https?:\/\/(\[[^\]]*\]|[^/:?#]+)/.exec(url)?.[1]?.toLowerCase() ?? '';
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
