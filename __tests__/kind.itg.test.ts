@@ -206,6 +206,18 @@ spec:
           readinessProbe: { exec: { command: [sh, -c, "${ready}"] }, initialDelaySeconds: ${delay}, periodSeconds: 1 }
 `;
 
+    /** A Job of the preloaded Redis image that runs `command` once, never retried. */
+    const job = (name: string, command: string) => `apiVersion: batch/v1
+kind: Job
+metadata: { name: ${name} }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: seed, image: ds-e2e-test/redis:7, imagePullPolicy: Never, command: [sh, -c, "${command}"] }]
+`;
+
     test('an octal file mode in a manifest with placeholders is applied as kubectl reads it (0644 is 420)', async () => {
       const text = `apiVersion: v1
 kind: Pod
@@ -261,17 +273,7 @@ spec:
 
     test('a Job that fails ends its wait within seconds, with the Job\'s own reason', async () => {
       const k = real();
-      const job = `apiVersion: batch/v1
-kind: Job
-metadata: { name: broken }
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: seed, image: ds-e2e-test/redis:7, imagePullPolicy: Never, command: [sh, -c, "exit 3"] }]
-`;
-      await k.apply(job, outputs.namespace);
+      await k.apply(job('broken', 'exit 3'), outputs.namespace);
       const started = Date.now();
       await expect(waitForWorkload(k, outputs.namespace, 'job/broken', 300, {})).rejects.toThrow(/job\/broken will not become ready: the Job failed: BackoffLimitExceeded/);
       expect(Date.now() - started).toBeLessThan(30_000);
@@ -287,17 +289,7 @@ spec:
 
     test('a Job is waited for until it completes', async () => {
       const k = real();
-      const job = `apiVersion: batch/v1
-kind: Job
-metadata: { name: seed }
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: seed, image: ds-e2e-test/redis:7, imagePullPolicy: Never, command: [sh, -c, "sleep 3"] }]
-`;
-      await k.apply(job, outputs.namespace);
+      await k.apply(job('seed', 'sleep 3'), outputs.namespace);
       await waitForWorkload(k, outputs.namespace, 'job/seed', 120, {});
       expect(kubectl(tools, exported.KUBECONFIG, ['-n', outputs.namespace, 'get', 'job', 'seed', '-o', 'jsonpath={.status.succeeded}'])).toBe('1');
     }, 60_000);
