@@ -398,7 +398,7 @@ describe('load-image and preload-image', () => {
     ]);
   });
 
-  test('the in-cluster dependency never pulls: a preloaded image that is missing fails at once', () => {
+  test('the in-cluster dependency is imagePullPolicy Never: the image is preloaded, so a miss is ErrImageNeverPull, not a pull', () => {
     const objects = inClusterDependency({ role: 'redis', namespace: 'x-e2e', image: 'redis:digest-abab', port: 6379, nodePort: 30379, env: {}, probe: ['redis-cli', 'ping'] });
     const deployment = objects.find((o) => o.kind === 'Deployment') as { spec?: { template: { spec: { containers: { image: string; imagePullPolicy: string }[] } } } };
     expect(deployment.spec?.template.spec.containers[0]).toMatchObject({ image: 'redis:digest-abab', imagePullPolicy: 'Never' });

@@ -93,8 +93,8 @@ export function substituteYaml(text: string, values: Record<string, string>): st
   const fill = (t: string): string => t.replace(TOKEN, (_m, i: string) => substitute(found[Number(i)], values));
   const docs = parseAllDocuments(tokenized, { version: KUBECTL_YAML });
   if (!Array.isArray(docs)) return ''; // an empty file: nothing to apply
-  return docs
-    .map((doc) => {
+  return joinDocuments(
+    docs.map((doc) => {
       if (doc.errors.length > 0) throw new Error(`not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
       visit(doc, {
         Scalar(key, node) {
@@ -107,8 +107,11 @@ export function substituteYaml(text: string, values: Record<string, string>): st
         },
       });
       return fill(doc.toString());
-    })
-    // a document that had its own `---` keeps it; the others get one
-    .map((t, i) => (i === 0 || t.startsWith('---') ? t : `---\n${t}`))
-    .join('');
+    }),
+  );
+}
+
+/** YAML documents as one text: a document that had its own `---` keeps it; the others get one. */
+export function joinDocuments(texts: string[]): string {
+  return texts.map((t, i) => (i === 0 || t.startsWith('---') ? t : `---\n${t}`)).join('');
 }

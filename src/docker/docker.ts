@@ -200,8 +200,6 @@ export class Docker {
     return r.stdout.trim() === 'true';
   }
 
-
-
   async createNetwork(name: string, labels: Record<string, string>, call: Call = {}): Promise<void> {
     const args = ['network', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), name];
     const r = await this.runner.run(this.engine, args, { ...call, allowFailure: true });

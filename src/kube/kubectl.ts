@@ -1,6 +1,6 @@
 /** kubectl against this leg's own kubeconfig, typed for what the action needs. */
 import { parseAllDocuments, stringify } from 'yaml';
-import { KUBECTL_YAML } from '../config/placeholders.js';
+import { joinDocuments, KUBECTL_YAML } from '../config/placeholders.js';
 import type { Call } from '../core/log.js';
 import type { CommandRunner } from '../exec/runner.js';
 import type { K8sObject } from './manifests.js';
@@ -22,8 +22,7 @@ export function applyOrder(text: string, namespace: string): { crds?: string; na
   if (!text.includes('CustomResourceDefinition') && !/\bnamespace["']?\s*:/.test(text)) return { names: [], byNamespace: [[namespace, text]] };
   const docs = parseAllDocuments(text, { version: KUBECTL_YAML }).filter((d) => d.contents !== null);
   const isCrd = (d: (typeof docs)[number]) => d.get('kind') === 'CustomResourceDefinition';
-  // a document that had its own `---` keeps it; the others get one
-  const join = (ds: typeof docs) => ds.map((d) => d.toString()).map((t, i) => (i === 0 || t.startsWith('---') ? t : `---\n${t}`)).join('');
+  const join = (ds: typeof docs) => joinDocuments(ds.map((d) => d.toString()));
   const crds = docs.filter(isCrd);
   const groups = new Map<string, typeof docs>([[namespace, []]]);
   for (const d of docs.filter((x) => !isCrd(x))) {
